@@ -1,0 +1,166 @@
+#include "core/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/log.h"
+
+enum kind { STR, UINT, SIZE, BOOL };
+
+struct setting {
+	const char *name;
+	enum kind kind;
+	size_t off, size;
+};
+
+#define S(n, f) { n, STR, offsetof(struct config, f), sizeof(((struct config *)0)->f) }
+#define U(n, f) { n, UINT, offsetof(struct config, f), 0 }
+#define Z(n, f) { n, SIZE, offsetof(struct config, f), 0 }
+#define B(n, f) { n, BOOL, offsetof(struct config, f), 0 }
+
+static const struct setting settings[] = {
+	S("listen", listen_addr),
+	U("port", port),
+	S("base_url", base_url),
+	S("db", db),
+	S("share_dir", share_dir),
+	S("locale_dir", locale_dir),
+	S("default_lang", default_lang),
+	S("org_name", org_name),
+	S("contact_email", contact_email),
+	S("privacy_version", privacy_version),
+	U("threads", threads),
+	U("max_connections", max_connections),
+	U("per_ip_connections", per_ip_connections),
+	U("timeout", timeout_s),
+	Z("body_max", body_max),
+	B("trust_proxy", trust_proxy),
+	U("session_idle", session_idle_s),
+	U("session_max", session_max_s),
+	U("hash_concurrency", hash_concurrency),
+};
+
+int config_set(struct config *cfg, const char *name, const char *value)
+{
+	for (size_t i = 0; i < sizeof(settings) / sizeof(*settings); i++) {
+		const struct setting *s = &settings[i];
+		if (strcmp(s->name, name) != 0)
+			continue;
+		char *field = (char *)cfg + s->off;
+		char *end;
+		unsigned long long v;
+		switch (s->kind) {
+		case STR:
+			if (strlen(value) >= s->size)
+				return error("config: %s is too long", name);
+			memcpy(field, value, strlen(value) + 1);
+			return 0;
+		case UINT:
+		case SIZE:
+			errno = 0;
+			v = strtoull(value, &end, 10);
+			if (errno || end == value || *end || (s->kind == UINT && v > 0xffffffffULL))
+				return error("config: %s must be a whole number", name);
+			if (s->kind == UINT)
+				*(unsigned *)(void *)field = (unsigned)v;
+			else
+				*(size_t *)(void *)field = (size_t)v;
+			return 0;
+		case BOOL:
+			if (!strcmp(value, "1") || !strcasecmp(value, "true") || !strcasecmp(value, "yes"))
+				*(bool *)(void *)field = true;
+			else if (!strcmp(value, "0") || !strcasecmp(value, "false") || !strcasecmp(value, "no"))
+				*(bool *)(void *)field = false;
+			else
+				return error("config: %s must be true or false", name);
+			return 0;
+		}
+	}
+	return error("config: unknown setting '%s'", name);
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int load_file(struct config *cfg, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return error("config: cannot read the configuration file");
+	char line[2048];
+	int lineno = 0, r = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		char *s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			r = error("config: line %d: expected name = value", lineno);
+			break;
+		}
+		*eq = '\0';
+		if (config_set(cfg, trim(s), trim(eq + 1))) {
+			r = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return r;
+}
+
+int config_load(struct config *cfg, const char *file)
+{
+	*cfg = (struct config){
+		.listen_addr = "127.0.0.1",
+		.port = 8080,
+		.base_url = "http://localhost:8080",
+		.db = "var/ovi.db",
+		.share_dir = ".",
+		.locale_dir = "build/locale",
+		.default_lang = "sv",
+		.org_name = "Ovi",
+		.contact_email = "info@ovi.invalid",
+		.privacy_version = "2026-11-23",
+		.threads = 4,
+		.max_connections = 1024,
+		.per_ip_connections = 0,
+		.timeout_s = 30,
+		.body_max = 64 * 1024,
+		.session_idle_s = 3600,
+		.session_max_s = 12 * 3600,
+		.hash_concurrency = 2,
+	};
+	if (!file)
+		file = getenv("OVI_CONFIG");
+	if (file && *file && load_file(cfg, file))
+		return -1;
+	for (size_t i = 0; i < sizeof(settings) / sizeof(*settings); i++) {
+		char env[64] = "OVI_";
+		for (size_t j = 0; settings[i].name[j] && j < 50; j++)
+			env[4 + j] = (char)toupper((unsigned char)settings[i].name[j]);
+		const char *v = getenv(env);
+		if (v && config_set(cfg, settings[i].name, v))
+			return -1;
+	}
+	cfg->https = strncmp(cfg->base_url, "https://", 8) == 0;
+	size_t n = strlen(cfg->base_url);
+	while (n > 0 && cfg->base_url[n - 1] == '/')
+		cfg->base_url[--n] = '\0';
+	if (strcmp(cfg->default_lang, "sv") && strcmp(cfg->default_lang, "fi") && strcmp(cfg->default_lang, "en"))
+		return error("config: default_lang must be sv, fi or en");
+	if (cfg->threads == 0 || cfg->threads > 256)
+		return error("config: threads must be between 1 and 256");
+	return 0;
+}

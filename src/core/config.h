@@ -1,0 +1,40 @@
+/* Configuration: built-in defaults, then an optional file (OVI_CONFIG or
+ * `ovi -c FILE`, lines of `name = value`, # comments), then environment
+ * variables OVI_<NAME>, each overriding the one before. README.md lists
+ * every setting. */
+#ifndef OVI_CONFIG_H
+#define OVI_CONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config {
+	char listen_addr[64];
+	unsigned port;
+	char base_url[256];       /* public URL, e.g. https://ovi.example.org */
+	bool https;               /* derived from base_url */
+	char db[1024];            /* database URL or SQLite path */
+	char share_dir[1024];     /* templates/, po/ .mo files, static/, migrations/ */
+	char locale_dir[1024];    /* compiled catalogues (sv.mo, fi.mo, en.mo) */
+	char default_lang[8];
+	char org_name[128];
+	char contact_email[128];
+	char privacy_version[32]; /* YYYY-MM-DD of the privacy notice in force */
+	unsigned threads;
+	unsigned max_connections;
+	unsigned per_ip_connections;
+	unsigned timeout_s;
+	size_t body_max;
+	bool trust_proxy;
+	unsigned session_idle_s;
+	unsigned session_max_s;
+	unsigned hash_concurrency; /* password hashes running at once */
+};
+
+/* Fill cfg. Returns 0, or -1 with an error logged (unknown setting, bad
+ * number, unreadable file). `file` may be NULL. */
+int config_load(struct config *cfg, const char *file);
+
+/* Set one setting by name (as in the file); for tests and the loaders. */
+int config_set(struct config *cfg, const char *name, const char *value);
+
+#endif

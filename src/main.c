@@ -1,0 +1,202 @@
+/* ovi: one binary, several sub-commands. */
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "core/token.h"
+#include "domain/password.h"
+#include "domain/staff.h"
+#include "http/server.h"
+#include "store/migrate.h"
+#include "tmpl/tmpl.h"
+#include "web/app.h"
+
+static const char usage[] =
+	"usage: ovi [-c CONFIG] COMMAND\n"
+	"\n"
+	"  serve              migrate, then serve the site\n"
+	"  migrate            create or upgrade the database\n"
+	"  staff add EMAIL    create a staff account (password from OVI_STAFF_PASSWORD,\n"
+	"                     else standard input, else a random one that is printed)\n"
+	"  demo               create the demo staff account and print its login\n"
+	"  tmpl-strings DIR   check the templates in DIR and print their messages for xgettext\n";
+
+static struct db *open_migrated(const struct config *cfg)
+{
+	struct db *db = db_open(cfg->db);
+	if (!db)
+		return NULL;
+	char dir[1100];
+	snprintf(dir, sizeof(dir), "%s/migrations", cfg->share_dir);
+	if (migrate_apply(db, dir) < 0) {
+		db_close(db);
+		return NULL;
+	}
+	/* The key for CSRF tokens: made once, kept in the database so every
+	 * process (and every restart) agrees on it. */
+	unsigned char key[32];
+	char hex[65];
+	randombytes_buf(key, sizeof(key));
+	sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
+	if (db_run(db, "INSERT INTO settings (key, value) SELECT 'secret', ? WHERE NOT EXISTS"
+		       " (SELECT 1 FROM settings WHERE key = 'secret')", "s", hex)) {
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+static int cmd_migrate(const struct config *cfg)
+{
+	struct db *db = open_migrated(cfg);
+	if (!db)
+		return 1;
+	printf("database at version %d\n", migrate_version(db));
+	db_close(db);
+	return 0;
+}
+
+static void random_password(char out[17])
+{
+	char t[TOKEN_LEN + 1];
+	token_random(t);
+	memcpy(out, t, 16);
+	out[16] = '\0';
+}
+
+static int add_staff(const struct config *cfg, const char *email, const char *given, bool print)
+{
+	char pw[PASSWORD_MAX_INPUT + 2] = "";
+	if (given) {
+		snprintf(pw, sizeof(pw), "%s", given);
+	} else if (!isatty(0) && fgets(pw, sizeof(pw), stdin)) {
+		pw[strcspn(pw, "\r\n")] = '\0';
+	}
+	if (!*pw) {
+		random_password(pw);
+		print = true;
+	}
+	if (strlen(pw) < PASSWORD_MIN || strlen(pw) > PASSWORD_MAX_INPUT) {
+		fprintf(stderr, "ovi: a staff password has %d to %d characters\n", PASSWORD_MIN, PASSWORD_MAX_INPUT);
+		return 1;
+	}
+	if (!strchr(email, '@') || strlen(email) > 254) {
+		fprintf(stderr, "ovi: that is not an e-mail address\n");
+		return 1;
+	}
+	struct db *db = open_migrated(cfg);
+	if (!db)
+		return 1;
+	int64_t id = staff_upsert(db, email, pw);
+	if (id > 0)
+		audit(db, id, "staff_add", "");
+	db_close(db);
+	if (id < 0)
+		return 1;
+	if (print)
+		printf("Staff login: %s/admin\n  e-mail:   %s\n  password: %s\n", cfg->base_url, email, pw);
+	return 0;
+}
+
+static int cmd_serve(const struct config *cfg)
+{
+	struct db *db = open_migrated(cfg);
+	if (!db)
+		return 1;
+	db_close(db);
+	struct app app;
+	if (app_init(&app, cfg)) {
+		app_free(&app);
+		return 1;
+	}
+	/* Block the signals in every thread; this one waits for them. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct http_server_opts o = {
+		.addr = cfg->listen_addr,
+		.port = cfg->port,
+		.threads = cfg->threads,
+		.max_connections = cfg->max_connections,
+		.per_ip_connections = cfg->per_ip_connections,
+		.timeout_s = cfg->timeout_s,
+		.conn_memory = 32 * 1024,
+		.body_max = cfg->body_max,
+		.resp_max = 4 << 20,
+		.arena_max = 8 << 20,
+		.trust_proxy = cfg->trust_proxy,
+		.handler = app_handle,
+		.app = &app,
+	};
+	struct http_server *srv = http_server_start(&o);
+	if (!srv) {
+		app_free(&app);
+		return 1;
+	}
+	printf("ovi: serving on http://%s:%u/ (public address %s)\n", cfg->listen_addr, http_server_port(srv),
+	       cfg->base_url);
+	fflush(stdout);
+	int sig;
+	sigwait(&sigs, &sig);
+	log_info("ovi: stopping");
+	http_server_stop(srv);
+	app_free(&app);
+	return 0;
+}
+
+static int cmd_tmpl_strings(const char *dir)
+{
+	struct buf err = BUF_INIT(1 << 16);
+	struct tmpl_set *set = tmpl_load_dir(dir, &err);
+	if (!set) {
+		fprintf(stderr, "%s", buf_str(&err));
+		buf_free(&err);
+		return 1;
+	}
+	buf_free(&err);
+	int r = tmpl_write_strings(set, stdout);
+	tmpl_free(set);
+	return r ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cfgfile = NULL;
+	int i = 1;
+	if (i + 1 < argc && strcmp(argv[i], "-c") == 0) {
+		cfgfile = argv[i + 1];
+		i += 2;
+	}
+	if (i >= argc || !strcmp(argv[i], "-h") || !strcmp(argv[i], "--help") || !strcmp(argv[i], "help")) {
+		fputs(usage, i >= argc ? stderr : stdout);
+		return i >= argc ? 2 : 0;
+	}
+	const char *cmd = argv[i];
+	if (!strcmp(cmd, "tmpl-strings") && i + 1 < argc)
+		return cmd_tmpl_strings(argv[i + 1]);
+
+	token_init();
+	struct config cfg;
+	if (config_load(&cfg, cfgfile))
+		return 1;
+	password_init(cfg.hash_concurrency);
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(&cfg);
+	if (!strcmp(cmd, "migrate"))
+		return cmd_migrate(&cfg);
+	if (!strcmp(cmd, "staff") && i + 2 < argc && !strcmp(argv[i + 1], "add"))
+		return add_staff(&cfg, argv[i + 2], getenv("OVI_STAFF_PASSWORD"), false);
+	if (!strcmp(cmd, "demo"))
+		return add_staff(&cfg, "demo@ovi.invalid", getenv("OVI_DEMO_PASSWORD"), true);
+	fputs(usage, stderr);
+	return 2;
+}
