@@ -22,7 +22,8 @@ char *arena_strdup(struct arena *a, const char *s);
 /* printf into the arena; NULL on limit or format error. */
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* Bytes handed out so far (for tests and limits). */
 size_t arena_used(const struct arena *a);

@@ -78,6 +78,8 @@ enum form_status cookie_parse(struct arena *a, const char *p, size_t n,
 {
 	out->items = NULL;
 	out->n = 0;
+	if (n == 0)
+		return FORM_OK;
 
 	/* Two passes: count the good pairs, then copy them. */
 	size_t count = 0;

@@ -63,6 +63,8 @@ enum form_status form_parse(struct arena *a, const char *p, size_t n,
 		lim = &def;
 	out->items = NULL;
 	out->n = 0;
+	if (n == 0)
+		return FORM_OK;
 
 	/* First pass: count non-empty pairs, so the field limit is checked
 	 * before anything is allocated. */

@@ -34,6 +34,8 @@ char *path_decode(struct arena *a, const char *p, size_t n)
 			c = (char)(hi * 16 + lo);
 			i += 2;
 		}
+		if ((unsigned char)c < 0x20)
+			return NULL; /* no control characters at all, not even \t or \n */
 		out[o++] = c;
 	}
 	out[o] = '\0';

@@ -318,6 +318,8 @@ static int lex(struct parser *p, struct token *tk)
 	p->pos = i + 1;
 	switch (c) {
 	case '}':
+		if (i + 1 >= p->len)
+			return perr(p, "unterminated tag (missing }})");
 		if (c2 != '}')
 			return perr(p, "single '}' in a tag (a tag ends with }})");
 		p->pos++;
@@ -625,7 +627,7 @@ static int else_tag(struct parser *p)
 	if (!o)
 		return perr(p, "{{else}} outside {{#if}} and {{#each}}");
 	if (o->has_else)
-		return perr(p, "second {{else}} for the %s of line %u",
+		return perr(p, "second {{else}} for the {{%s}} of line %u",
 			    open_name(p->nodes[o->node].kind), p->nodes[o->node].line);
 	unsigned idx;
 	if (add_node(p, N_ELSE, &idx))
@@ -729,7 +731,7 @@ static int close_tag(struct parser *p, const struct token *tk)
 	if (expect_eot(p, "a closing tag"))
 		return -1;
 	if (p->depth == 0)
-		return perr(p, "{{/%s}} without %s", open_name(kind) + 1, open_name(kind));
+		return perr(p, "{{/%s}} without {{%s}}", open_name(kind) + 1, open_name(kind));
 	struct open_tag *o = &p->open[p->depth - 1];
 	const struct node *open = &p->nodes[o->node];
 	if (open->kind != kind)

@@ -378,6 +378,7 @@ static void test_header_fields(void **state)
 	unsigned char *u = (unsigned char *)m;
 
 	parse_expect(m, 0, "truncated header");
+	parse_expect(NULL, 0, "truncated header");
 	parse_expect(m, 27, "truncated header");
 
 	u[0] ^= 0xFF; /* bad magic */

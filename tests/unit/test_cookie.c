@@ -56,6 +56,8 @@ static void test_basic(void **state)
 	assert_int_equal(parse("", &f), FORM_OK);
 	assert_int_equal(f.n, 0);
 	assert_null(f.items);
+	assert_int_equal(cookie_parse(A, NULL, 0, &f), FORM_OK);
+	assert_int_equal(f.n, 0);
 }
 
 static void test_whitespace_and_separators(void **state)

@@ -86,6 +86,8 @@ static void test_empty_pairs_and_bare_keys(void **state)
 	assert_int_equal(parse("", &f), FORM_OK);
 	assert_int_equal(f.n, 0);
 	assert_null(f.items);
+	assert_int_equal(form_parse(A, NULL, 0, NULL, &f), FORM_OK);
+	assert_int_equal(f.n, 0);
 	assert_int_equal(parse("&&&", &f), FORM_OK);
 	assert_int_equal(f.n, 0);
 	assert_int_equal(parse("&a=1&&b=2&", &f), FORM_OK);
