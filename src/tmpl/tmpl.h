@@ -2,25 +2,46 @@
  *
  * All templates are parsed and checked once, at server start (and at build
  * time, by `ovi tmpl-strings`); every error is reported then as
- * "file:line: message", so rendering never meets a syntax error. Output is
- * HTML-escaped by default. The syntax (docs/templates.md has the long form):
+ * "file:line: message" (the line of the tag's "{{"), so rendering never
+ * meets a syntax error. Output is HTML-escaped by default.
  *
  *	{{ path }}             value, escaped for text and quoted attributes
  *	{{ url path }}         an http(s)/mailto/tel/relative URL, else "#"
+ *	                       (see url_is_safe in tmpl/escape.h), escaped
  *	{{ raw path }}         unescaped: only for HTML the server built itself
- *	{{ _ "Text" }}         translated text, escaped
- *	{{ _ "Hi {name}" name=user.name }}   placeholders filled with escaped values
- *	{{#if path}} {{#elif !path}} {{#if path == "x"}} {{#if path != "x"}}
- *	    {{else}} {{/if}}
- *	{{#each path as item}} ... {{else}} ... {{/each}}   loop.first/last/index
- *	{{> partial}}          include templates/partial.html, same scope
- *	{{#layout "name"}}     first tag of a page made of {{#block x}}..{{/block}};
- *	                       the layout outputs them with {{yield x}}
- *	{{! comment }}
+ *	{{ _ "Text" }}         translated text (a gettext msgid), escaped
+ *	{{ _ "Hi {name}, {n} new" name=user.name n=count }}
+ *	                       translated, then each {name} replaced by the
+ *	                       escaped value; every argument needs a placeholder
+ *	                       in the msgid and every placeholder an argument
+ *	{{#if path}} {{#elif path}} {{else}} {{/if}}
+ *	                       also `!path`, `path == "x"`, `path != "x"`; false
+ *	                       are: absent, "", false, 0, empty list or map.
+ *	                       == compares the text of a string or integer.
+ *	{{#each path as item}} ... {{else}} ... {{/each}}
+ *	                       else renders for an empty, absent or non-list;
+ *	                       inside, loop.first, loop.last, loop.index (from 1)
+ *	                       of the innermost loop
+ *	{{> name}}             include templates/name.html, same scope
+ *	{{#layout "name"}}     first tag of a page (only comments and blank text
+ *	                       before it) made of {{#block x}}...{{/block}}
+ *	                       sections; templates/name.html is rendered and its
+ *	                       {{yield x}} outputs block x (already rendered, not
+ *	                       escaped again) or nothing
+ *	{{! comment }}         up to the first }}
  *
- * Paths are dotted names (user.email) looked up in the loop variables,
+ * Whitespace (newlines too) inside the braces is optional. Paths are names
+ * ([A-Za-z_][A-Za-z0-9_]*) joined by dots, looked up in the loop variables,
  * innermost first, then in the root map. Strings and integers print; absent
- * values, booleans, lists and maps print nothing.
+ * values, booleans, lists and maps print nothing. The first word of a tag
+ * may not be a path called url, raw, yield, else or _ ; "loop" is reserved.
+ * String literals are in double quotes with the escapes \" and \\ only, may
+ * span lines and hold UTF-8. Files must be UTF-8 without NUL bytes.
+ *
+ * Checked at load: balanced tags, unknown tags, bad paths and names,
+ * #layout not first or content outside blocks, include and layout targets
+ * that do not exist, include cycles and chains deeper than 16,
+ * placeholders against arguments, and the limits in tmpl_int.h.
  *
  * A loaded set is read-only: any number of threads may render from it at
  * once without locks. Rendering allocates only through `out` and the arena. */

@@ -535,11 +535,11 @@ static int tr_tag(struct parser *p)
 }
 
 /* The condition of #if / #elif: path, !path, path == "x", path != "x". */
-static int cond(struct parser *p, unsigned idx_kind, unsigned *idx)
+static int cond(struct parser *p, enum node_kind kind, unsigned *idx)
 {
 	struct token tk;
 	char tmp[80];
-	const char *tag = idx_kind == N_IF ? "{{#if}}" : "{{#elif}}";
+	const char *tag = kind == N_IF ? "{{#if}}" : "{{#elif}}";
 	enum cond_op op = C_TRUTHY;
 	struct tpath path;
 	if (lex(p, &tk))
@@ -572,7 +572,7 @@ static int cond(struct parser *p, unsigned idx_kind, unsigned *idx)
 		return perr(p, "%s: expected }}, == or !=, found %s", tag,
 			    tok_desc(&tk, tmp, sizeof(tmp)));
 	}
-	if (add_node(p, idx_kind, idx))
+	if (add_node(p, kind, idx))
 		return -1;
 	struct node *nd = &p->nodes[*idx];
 	nd->op = (unsigned char)op;

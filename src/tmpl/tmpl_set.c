@@ -429,7 +429,12 @@ int tmpl_write_strings(const struct tmpl_set *set, FILE *out)
 			const struct node *nd = &t->nodes[j];
 			if (nd->kind != N_TR)
 				continue;
-			if (fprintf(out, "/* %s:%u */ _(\"", t->file, nd->line) < 0 ||
+			/* xgettext would guess "c-format" for a text with %, and
+			 * msgfmt --check would then demand the same directives in
+			 * every translation; template texts are never formats. */
+			bool pct = memchr(nd->s, '%', nd->len) != NULL;
+			if (fprintf(out, "/* %s:%u */ %s_(\"", t->file, nd->line,
+				    pct ? "/* xgettext:no-c-format */ " : "") < 0 ||
 			    put_c_string(out, nd->s, nd->len) || fputs("\");\n", out) < 0)
 				rc = -1;
 		}

@@ -752,7 +752,8 @@ static void test_write_strings(void **state)
 		{ "b.html", "{{ _ \"Second\" }}\n{{ _ \"Quote \\\" and \\\\ and\nnewline {x}\" x=y }}" },
 		{ "a-b.html", "\n\n{{ _ \"Dash\" }}" },
 		{ "a.html", "{{#if x}}\n{{ _ \"Hyvää\" }}{{/if}}{{ _ \"Same line\" }}" },
-		{ "c.html", "no strings" }));
+		{ "c.html", "no strings" },
+		{ "d.html", "{{ _ \"Save 50% now\" }}" }));
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -766,8 +767,9 @@ static void test_write_strings(void **state)
 		 "/* %s/a.html:2 */ _(\"Hyvää\");\n"
 		 "/* %s/a.html:2 */ _(\"Same line\");\n"
 		 "/* %s/b.html:1 */ _(\"Second\");\n"
-		 "/* %s/b.html:2 */ _(\"Quote \\\" and \\\\ and\\nnewline {x}\");\n",
-		 dir, dir, dir, dir, dir);
+		 "/* %s/b.html:2 */ _(\"Quote \\\" and \\\\ and\\nnewline {x}\");\n"
+		 "/* %s/d.html:1 */ /* xgettext:no-c-format */ _(\"Save 50%% now\");\n",
+		 dir, dir, dir, dir, dir, dir);
 	assert_string_equal(text, want);
 	free(text);
 	tmpl_free(set);
