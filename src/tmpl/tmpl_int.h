@@ -19,6 +19,7 @@ enum {
 	TMPL_MAX_NAME = 64,        /* bytes in a name or path segment */
 	TMPL_MAX_SEGS = 8,         /* segments in a dotted path */
 	TMPL_MAX_ARGS = 16,        /* arguments of one translation */
+	TMPL_MAX_BLOCKS = 64,      /* blocks of one layout page */
 };
 
 enum node_kind {

@@ -44,6 +44,8 @@ struct parser {
 	size_t n, cap;
 	struct open_tag open[TMPL_MAX_NEST];
 	unsigned depth;
+	unsigned blocks[TMPL_MAX_BLOCKS]; /* the #block nodes so far */
+	unsigned nblocks;
 	bool content; /* non-blank text or a tag other than a comment seen */
 };
 
@@ -689,15 +691,19 @@ static int block_tag(struct parser *p)
 		return perr(p, "{{#block}} inside another tag (blocks are at the top level)");
 	if (lex_ident(p, &tk, "a block name"))
 		return -1;
-	for (size_t i = 0; i < p->n; i++)
-		if (p->nodes[i].kind == N_BLOCK && p->nodes[i].len == tk.len &&
-		    memcmp(p->nodes[i].s, tk.s, tk.len) == 0)
+	for (unsigned i = 0; i < p->nblocks; i++) {
+		const struct node *b = &p->nodes[p->blocks[i]];
+		if (b->len == tk.len && memcmp(b->s, tk.s, tk.len) == 0)
 			return perr(p, "block %.*s defined twice (first on line %u)", SHOW(tk.len),
-				    tk.s, p->nodes[i].line);
+				    tk.s, b->line);
+	}
+	if (p->nblocks == TMPL_MAX_BLOCKS)
+		return perr(p, "more than %d blocks", TMPL_MAX_BLOCKS);
 	const char *name = copy(p, tk.s, tk.len);
 	unsigned idx;
 	if (!name || expect_eot(p, "{{#block}}") || add_node(p, N_BLOCK, &idx))
 		return -1;
+	p->blocks[p->nblocks++] = idx;
 	p->nodes[idx].s = name;
 	p->nodes[idx].len = tk.len;
 	return push_open(p, idx);

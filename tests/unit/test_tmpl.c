@@ -642,6 +642,13 @@ static void test_error_line_numbers(void **state)
 	const char *got = one_err("{{! one\ntwo }}\n{{ _ \"para\ngraph\" }}\n{{ _\n\"x {a}\"\n a=b\n}}\n"
 				  "{{\n\n bad..path }}");
 	assert_string_equal(got, "templates/page.html:9: bad path \"bad..path\" (names joined by dots, like user.email)\n");
+	/* At most 64 blocks in a page. */
+	static char many[4096];
+	size_t o = (size_t)snprintf(many, sizeof(many), "{{#layout \"layout\"}}\n");
+	for (int i = 0; i < 65; i++)
+		o += (size_t)snprintf(many + o, sizeof(many) - o, "{{#block b%d}}{{/block}}", i);
+	assert_string_equal(load_err(FILES({ "layout.html", "" }, { "page.html", many })),
+			    "templates/page.html:2: more than 64 blocks\n");
 	/* A NUL byte is refused, and found on its line. */
 	strcpy(dir, "/tmp/ovi-tmpl-XXXXXX");
 	assert_non_null(mkdtemp(dir));
