@@ -58,18 +58,29 @@ static size_t keep_raw(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
+/* The query, rebuilt from MHD's raw arguments; `overflow` when it did not fit. */
+struct query_buf {
+	struct buf b;
+	bool overflow;
+};
+
 static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
-	struct buf *b = cls;
-	if (b->len)
-		buf_addc(b, '&');
-	buf_adds(b, key);
-	if (value) {
-		buf_addc(b, '=');
-		buf_adds(b, value);
+	struct query_buf *q = cls;
+	if ((q->b.len && buf_addc(&q->b, '&')) || buf_adds(&q->b, key) ||
+	    (value && (buf_addc(&q->b, '=') || buf_adds(&q->b, value)))) {
+		q->overflow = true;
+		return MHD_NO;
 	}
 	return MHD_YES;
+}
+
+static bool is_form_type(const char *ct)
+{
+	static const char form[] = "application/x-www-form-urlencoded";
+	size_t n = sizeof(form) - 1;
+	return strncasecmp(ct, form, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t');
 }
 
 static void client_address(struct MHD_Connection *c, struct http_req *req, bool trust_proxy)
@@ -113,15 +124,15 @@ static void build_request(struct http_server *s, struct MHD_Connection *c, struc
 		req->error = 400;
 	}
 
-	struct buf q = BUF_INIT(8192);
+	struct query_buf q = { BUF_INIT(8192), false };
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &q);
 	const struct form_limits lim = FORM_LIMITS_DEFAULT;
-	if (q.len >= 8192 || form_parse(req->a, buf_str(&q), q.len, &lim, &req->query) != FORM_OK) {
+	if (q.overflow || form_parse(req->a, buf_str(&q.b), q.b.len, &lim, &req->query) != FORM_OK) {
 		req->query.n = 0;
 		if (!req->error)
-			req->error = q.len >= 8192 ? 414 : 400;
+			req->error = q.overflow ? 414 : 400;
 	}
-	buf_free(&q);
+	buf_free(&q.b);
 
 	const char *cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie");
 	if (cookie && cookie_parse(req->a, cookie, strlen(cookie), &req->cookies) != FORM_OK)
@@ -132,8 +143,7 @@ static void build_request(struct http_server *s, struct MHD_Connection *c, struc
 	if (st->too_large && !req->error)
 		req->error = 413;
 	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-	if (!req->error && st->body.len && ct &&
-	    strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+	if (!req->error && st->body.len && ct && is_form_type(ct)) {
 		if (form_parse(req->a, req->body, req->body_len, &lim, &req->body_form) != FORM_OK) {
 			req->body_form.n = 0;
 			req->error = 400;

@@ -142,13 +142,22 @@ static enum lang negotiate(const struct ctx *c)
 	enum lang l = lang_from_code(ctx_cookie(c, "ovi_lang"));
 	if (l != LANG_COUNT)
 		return l;
+	enum lang def = lang_from_code(c->app->cfg.default_lang);
 	const char *al = http_req_header(c->req, "Accept-Language");
 	if (al) {
-		int i = accept_lang_pick(al, strlen(al), lang_codes, LANG_COUNT);
+		/* The default first, so that "*" (any language) means the default. */
+		const char *order[LANG_COUNT];
+		enum lang which[LANG_COUNT];
+		int n = 0;
+		order[n] = lang_codes[def], which[n++] = def;
+		for (int k = 0; k < LANG_COUNT; k++)
+			if (k != (int)def)
+				order[n] = lang_codes[k], which[n++] = (enum lang)k;
+		int i = accept_lang_pick(al, strlen(al), order, (size_t)n);
 		if (i >= 0)
-			return (enum lang)i;
+			return which[i];
 	}
-	return lang_from_code(c->app->cfg.default_lang);
+	return def;
 }
 
 static void security_headers(struct ctx *c)
@@ -264,7 +273,10 @@ void page_error(struct ctx *c, int status)
 {
 	c->resp->status = status;
 	page_render_prepare(c);
+	/* Statuses that share an explanation share a text ("kind"). */
+	int kind = status == 414 || status == 431 ? 413 : status == 415 ? 400 : status;
 	tv_set(c->data, "status", tv_strdup(c->a, arena_printf(c->a, "%d", status)));
+	tv_set(c->data, "kind", tv_strdup(c->a, arena_printf(c->a, "%d", kind)));
 	page_render(c, "error", "error");
 }
 
@@ -298,6 +310,21 @@ static void unprefixed(struct ctx *c)
 	http_resp_header(c->resp, "Vary", "Accept-Language, Cookie");
 }
 
+/* The rest of the path after a /sv, /fi or /en prefix (setting *l), or NULL. */
+static const char *lang_prefix(const char *path, enum lang *l)
+{
+	for (int i = 0; i < LANG_COUNT; i++) {
+		char prefix[8];
+		snprintf(prefix, sizeof(prefix), "/%s", lang_codes[i]);
+		const char *rest = path_strip_prefix(path, prefix);
+		if (rest) {
+			*l = (enum lang)i;
+			return rest;
+		}
+	}
+	return NULL;
+}
+
 void app_handle(void *p, struct http_req *req, struct http_resp *resp)
 {
 	struct app *app = p;
@@ -311,14 +338,8 @@ void app_handle(void *p, struct http_req *req, struct http_resp *resp)
 	http_resp_header(resp, "Cache-Control", "no-cache, private");
 
 	c.lang = negotiate(&c);
-	const char *rest = NULL;
-	for (int l = 0; l < LANG_COUNT && !rest; l++) {
-		char prefix[8];
-		snprintf(prefix, sizeof(prefix), "/%s", lang_codes[l]);
-		rest = path_strip_prefix(req->path, prefix);
-		if (rest)
-			c.lang = (enum lang)l;
-	}
+	/* A path that could not be decoded still counts its language prefix. */
+	const char *rest = lang_prefix(req->error ? req->raw_path : req->path, &c.lang);
 	c.rest = rest && *rest ? rest : "/";
 
 	if (req->error) {

@@ -246,8 +246,18 @@ test('the audit log records the logout; a new login in Finnish lands on /fi/admi
 	const a = await c.get('/fi/admin/audit');
 	const actions = [...a.text.matchAll(/<tr><td>[^<]*<\/td><td>[^<]*<\/td><td>([^<]*)<\/td>/g)].map((m) => m[1]);
 	assert.deepEqual(actions.slice(0, 3), [tr('fi', 'Logged in'), tr('fi', 'Logged out'), tr('fi', 'Logged in')]);
-	// Two sessions of one account are independent: the first visitor is logged out.
-	assert.equal(h1Text((await session.c.get('/fi/admin')).text), tr('fi', 'Staff login'));
+	// Two sessions of one account are independent: logging out one keeps the other.
+	const b = await visitor('en');
+	const rb = await b.c.post('/en/admin/login', { csrf: b.csrf, email: STAFF_EMAIL, password: STAFF_PASSWORD });
+	assert.equal(rb.status, 303);
+	secrets.push(b.c.cookie('ovi_session'), b.c.cookie('ovi_csrf'));
+	assert.notEqual(b.c.cookie('ovi_session'), c.cookie('ovi_session'));
+	const home = await b.c.get('/en/admin');
+	assert.equal(h1Text(home.text), tr('en', 'Admin'));
+	const out = await b.c.post('/en/admin/logout', { csrf: csrfField(home.text) });
+	assert.equal(out.status, 303);
+	assert.equal(h1Text((await b.c.get('/en/admin')).text), tr('en', 'Staff login'));
+	assert.equal(h1Text((await c.get('/fi/admin')).text), tr('fi', 'Admin'), 'the other session lives on');
 });
 
 test('the log holds no e-mail address, password, token or secret from a URL', async () => {

@@ -99,14 +99,22 @@ test('a path without a language goes to the language of the cookie, then Accept-
 	];
 	for (const path of ['/', '/faq', '/privacy']) {
 		for (const [headers, lang] of cases) {
-			const r = await get(path, headers);
-			const want = `/${lang}${path}`;
-			assert.equal(r.status, 302, `${path} ${JSON.stringify(headers)}`);
-			assert.equal(r.headers.get('location'), want, `${path} ${JSON.stringify(headers)}`);
-			assert.match(r.headers.get('vary') || '', /Accept-Language/, 'Vary on Accept-Language');
-			assertSecurityHeaders(r.headers, { what: `redirect ${path}` });
+			// Raw requests: fetch() would add "Accept-Language: *" by itself.
+			const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+			const r = parseRaw(await rawRequest(srv.port, `GET ${path} HTTP/1.1\r\nHost: localhost\r\n${lines}Connection: close\r\n\r\n`));
+			const what = `${path} ${JSON.stringify(headers)}`;
+			assert.equal(r.status, 302, what);
+			assert.deepEqual(r.headers.location, [`/${lang}${path}`], what);
+			assert.match((r.headers.vary || []).join(','), /Accept-Language/, `${what}: Vary on Accept-Language`);
+			assert.ok(r.headers['content-security-policy'], `${what}: CSP on a redirect`);
+			assert.deepEqual(r.headers['x-content-type-options'], ['nosniff']);
 		}
 	}
+	// The same through fetch (which sends "Accept-Language: *").
+	const r = await get('/contact', { 'Accept-Language': 'en-GB' });
+	assert.equal(r.status, 302);
+	assert.equal(r.headers.get('location'), '/en/contact');
+	assertSecurityHeaders(r.headers, { what: 'redirect /contact' });
 });
 
 test('a visited language is remembered for the next visit to /', async () => {
@@ -215,6 +223,16 @@ test('HEAD answers like GET without a body', async () => {
 		assert.equal(Number(h.headers['content-length'][0]), Buffer.byteLength(g.text), `${p}: Content-Length`);
 		assert.ok(h.headers['content-security-policy'], `${p}: CSP on HEAD`);
 	}
+});
+
+// Browsers ask for /favicon.ico on their own: today every first visit
+// gets a 404 there (and a log line, and a console error in the browser).
+test('there is a favicon', async () => {
+	const home = (await get('/sv/')).text;
+	const m = /<link rel="icon"[^>]* href="([^"]+)"/.exec(home);
+	const r = await get(m ? m[1] : '/favicon.ico');
+	assert.equal(r.status, 200);
+	assert.match(r.headers.get('content-type') || '', /^image\//);
 });
 
 test('the log holds no path, query or cookie value', async () => {

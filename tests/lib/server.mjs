@@ -9,6 +9,10 @@
 //
 // rawRequest() writes raw bytes to the server over node:net and returns the
 // raw response text, for requests that fetch() would refuse to send.
+//
+// For trying things out (the defaults are what `make check` uses):
+//   OVI_TEST_BINARY=build/ovi      run the tests against another binary
+//   OVI_TEST_LOCALE_DIR=/some/dir  other catalogues (server and tests/lib/catalog.mjs)
 import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -49,8 +53,11 @@ function run(binary, args, env) {
 
 /**
  * @param {{ env?: Record<string,string>, binary?: string, staff?: boolean }} opts
+ * `binary` is relative to the repository (default build/ovi-asan, or the
+ * OVI_TEST_BINARY environment variable); `env` adds or overrides OVI_*
+ * settings; `staff: false` skips creating the staff account.
  */
-export async function startServer({ env = {}, binary = 'build/ovi-asan', staff = true } = {}) {
+export async function startServer({ env = {}, binary = process.env.OVI_TEST_BINARY || 'build/ovi-asan', staff = true } = {}) {
 	const bin = path.resolve(REPO, binary);
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'ovi-test-'));
 	const fullEnv = {
