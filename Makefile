@@ -37,27 +37,35 @@ check-all: build/ovi-asan $(MO) po-check
 	@scripts/check.sh $(TESTS)
 
 # ---- objects -----------------------------------------------------------------
+# Quiet by default; `make V=1` shows the commands.
+Q := $(if $(V),,@)
+
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(DEFS) $(CFLAGS_REL) -Isrc $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(WARN) $(DEFS) $(CFLAGS_REL) -Isrc $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 build/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(DEFS) $(CFLAGS_ASAN) -Isrc $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(V),,echo "  CC-ASAN $<")
+	$(Q)$(CC) $(WARN) $(DEFS) $(CFLAGS_ASAN) -Isrc $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 REL_OBJ  := $(patsubst %.c,build/rel/%.o,$(SRC))
 ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(SRC))
 ASAN_LIB := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
 
 build/ovi: $(REL_OBJ)
-	$(CC) $(CFLAGS_REL) -o $@ $^ $(LIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS_REL) -o $@ $^ $(LIBS)
 
 build/ovi-asan: $(ASAN_OBJ)
-	$(CC) $(CFLAGS_ASAN) -o $@ $^ $(LIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS_ASAN) -o $@ $^ $(LIBS)
 
 build/tests/%: build/asan/tests/unit/%.o $(ASAN_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ASAN) -o $@ $^ $(LIBS) -lcmocka
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS_ASAN) -o $@ $^ $(LIBS) -lcmocka
 
 unit: $(addprefix build/tests/,$(TESTS))
 
