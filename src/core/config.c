@@ -42,6 +42,17 @@ static const struct setting settings[] = {
 	U("session_idle", session_idle_s),
 	U("session_max", session_max_s),
 	U("hash_concurrency", hash_concurrency),
+	S("smtp_url", smtp_url),
+	S("smtp_user", smtp_user),
+	S("smtp_password", smtp_password),
+	S("mail_from", mail_from),
+	U("participant_max_registrations", participant_max_registrations),
+	U("unconfirmed_expiry_hours", unconfirmed_expiry_hours),
+	U("login_link_minutes", login_link_minutes),
+	S("eligibility_participant", eligibility_participant),
+	S("eligibility_door_opener", eligibility_door_opener),
+	S("countries", countries),
+	S("time_zone", time_zone),
 };
 
 int config_set(struct config *cfg, const char *name, const char *value)
@@ -141,6 +152,14 @@ int config_load(struct config *cfg, const char *file)
 		.session_idle_s = 3600,
 		.session_max_s = 12 * 3600,
 		.hash_concurrency = 2,
+		.mail_from = "Ovi <noreply@ovi.invalid>",
+		.participant_max_registrations = 2,
+		.unconfirmed_expiry_hours = 72,
+		.login_link_minutes = 15,
+		.eligibility_participant = "born_abroad,upper_secondary",
+		.eligibility_door_opener = "established,three_years_work,national_language",
+		.countries = "FI,SE",
+		.time_zone = "Europe/Helsinki",
 	};
 	if (!file)
 		file = getenv("OVI_CONFIG");

@@ -28,6 +28,19 @@ struct config {
 	unsigned session_idle_s;
 	unsigned session_max_s;
 	unsigned hash_concurrency; /* password hashes running at once */
+	/* E-mail */
+	char smtp_url[256];        /* smtp://host:port or smtps://host:port; "" = keep mail in the outbox */
+	char smtp_user[128];
+	char smtp_password[128];
+	char mail_from[256];       /* "Name <address>" */
+	/* Programme rules */
+	unsigned participant_max_registrations;
+	unsigned unconfirmed_expiry_hours;  /* unconfirmed registrations are removed after this */
+	unsigned login_link_minutes;        /* lifetime of an e-mailed member login link */
+	char eligibility_participant[256];  /* statement ids, comma-separated (see docs) */
+	char eligibility_door_opener[256];
+	char countries[16];        /* municipalities offered: "FI", "SE" or "FI,SE" */
+	char time_zone[64];        /* IANA name, e.g. Europe/Helsinki */
 };
 
 /* Fill cfg. Returns 0, or -1 with an error logged (unknown setting, bad

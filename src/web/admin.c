@@ -81,7 +81,7 @@ void admin_login(struct ctx *c)
 		return;
 	}
 	char token[TOKEN_LEN + 1], csrf[TOKEN_LEN + 1];
-	if (session_create(c->db, id, c->now, token)) {
+	if (session_create(c->db, SESSION_STAFF, id, c->now, token)) {
 		page_error(c, 500);
 		return;
 	}
@@ -100,7 +100,7 @@ void admin_logout(struct ctx *c)
 	if (token) {
 		if (c->staff_id > 0)
 			audit(c->db, c->staff_id, "logout", "");
-		session_delete(c->db, token);
+		session_delete(c->db, SESSION_STAFF, token);
 	}
 	ctx_set_cookie(c, "ovi_session", "", 0);
 	http_redirect(c->resp, 303, arena_printf(c->a, "/%s/", lang_codes[c->lang]));

@@ -12,11 +12,12 @@
 #include "http/path.h"
 #include "i18n/accept_lang.h"
 #include "i18n/format.h"
+#include "web/routes.h"
 
-/* Every page of the site. The route name is the page id and, for public
- * pages, the template name. */
-#define H(fn) ((void (*)(void))(fn))
-static const struct route routes[] = {
+/* The pages of the public site and of the staff foundation. The route name
+ * is the page id and, for public pages, the template name. Other areas have
+ * tables of their own (web/routes.h); app_init joins them. */
+const struct route core_routes[] = {
 	{ "GET", "/", H(public_page), "home" },
 	{ "GET", "/participants", H(public_page), "participants" },
 	{ "GET", "/door-openers", H(public_page), "door-openers" },
@@ -28,8 +29,28 @@ static const struct route routes[] = {
 	{ "POST", "/admin/login", H(admin_login), "admin-login" },
 	{ "POST", "/admin/logout", H(admin_logout), "admin-logout" },
 	{ "GET", "/admin/audit", H(admin_audit), "admin-audit" },
+	{ NULL, NULL, NULL, NULL },
 };
-enum { NROUTES = sizeof(routes) / sizeof(routes[0]) };
+
+/* Every area's table, in the order routes are tried. */
+static const struct route *const areas[] = {
+	core_routes, register_routes, member_routes, people_routes, mailbox_routes, taxonomy_routes,
+};
+
+static int join_routes(struct app *app)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof(areas) / sizeof(*areas); i++)
+		for (const struct route *r = areas[i]; r->method; r++)
+			n++;
+	app->routes = calloc(n ? n : 1, sizeof(*app->routes));
+	if (!app->routes)
+		return -1;
+	for (size_t i = 0; i < sizeof(areas) / sizeof(*areas); i++)
+		for (const struct route *r = areas[i]; r->method; r++)
+			app->routes[app->nroutes++] = *r;
+	return 0;
+}
 
 static void close_db(void *p)
 {
@@ -73,6 +94,8 @@ int app_init(struct app *app, const struct config *cfg)
 	app->cfg = *cfg;
 	if (pthread_key_create(&app->db_key, close_db))
 		return error("app: cannot create a thread key");
+	if (join_routes(app))
+		return -1;
 	char dir[2100];
 	struct buf err = BUF_INIT(16384);
 	snprintf(dir, sizeof(dir), "%s/templates", cfg->share_dir);
@@ -104,6 +127,7 @@ void app_free(struct app *app)
 	i18n_free(app->i18n);
 	static_free(app->statics);
 	ratelimit_free(app->login_by_addr);
+	free(app->routes);
 }
 
 const char *ctx_tr(const struct ctx *c, const char *msgid)
@@ -280,14 +304,26 @@ void page_error(struct ctx *c, int status)
 	page_render(c, "error", "error");
 }
 
-/* Who is logged in, from the session cookie. */
+/* Who is logged in, from the session cookies: a staff member (ovi_session)
+ * and/or a member (ovi_member, logged in by e-mail link). */
+static void load_member(struct ctx *c)
+{
+	const char *token = ctx_cookie(c, "ovi_member");
+	if (!token)
+		return;
+	const struct config *cfg = &c->app->cfg;
+	c->person_id = session_lookup(c->db, SESSION_MEMBER, token, c->now, cfg->session_idle_s, cfg->session_max_s);
+	if (c->person_id < 0)
+		ctx_set_cookie(c, "ovi_member", "", 0);
+}
+
 static void load_staff(struct ctx *c)
 {
 	const char *token = ctx_cookie(c, "ovi_session");
 	if (!token)
 		return;
 	const struct config *cfg = &c->app->cfg;
-	c->staff_id = session_lookup(c->db, token, c->now, cfg->session_idle_s, cfg->session_max_s);
+	c->staff_id = session_lookup(c->db, SESSION_STAFF, token, c->now, cfg->session_idle_s, cfg->session_max_s);
 	if (c->staff_id > 0 && staff_email(c->db, c->staff_id, c->staff_email, sizeof(c->staff_email)))
 		c->staff_id = -1;
 	if (c->staff_id < 0)
@@ -300,7 +336,7 @@ static void unprefixed(struct ctx *c)
 {
 	const char *path = c->req->path;
 	struct route_match m;
-	router_match(routes, NROUTES, "GET", path, c->a, &m);
+	router_match(c->app->routes, c->app->nroutes, "GET", path, c->a, &m);
 	if (!m.route && !m.other_method) {
 		page_error(c, 404);
 		return;
@@ -331,7 +367,8 @@ void app_handle(void *p, struct http_req *req, struct http_resp *resp)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct ctx c = {
-		.app = app, .req = req, .resp = resp, .a = req->a, .staff_id = -1, .now = time(NULL),
+		.app = app, .req = req, .resp = resp, .a = req->a, .staff_id = -1, .person_id = -1,
+		.now = time(NULL),
 	};
 	const char *route_name = "-";
 	security_headers(&c);
@@ -368,7 +405,8 @@ void app_handle(void *p, struct http_req *req, struct http_resp *resp)
 		ctx_set_cookie(&c, "ovi_lang", lang_codes[c.lang], 365L * 24 * 3600);
 
 	load_staff(&c);
-	router_match(routes, NROUTES, req->method, c.rest, c.a, &c.m);
+	load_member(&c);
+	router_match(app->routes, app->nroutes, req->method, c.rest, c.a, &c.m);
 	if (!c.m.route) {
 		if (c.m.other_method) {
 			http_resp_header(resp, "Allow", arena_strdup(c.a, c.m.allow));

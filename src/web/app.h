@@ -27,6 +27,8 @@ struct app {
 	struct ratelimit *login_by_addr;
 	unsigned char secret[32];   /* CSRF MAC key, from the settings table */
 	pthread_key_t db_key;       /* one database connection per thread */
+	struct route *routes;       /* every area's routes, joined at start */
+	size_t nroutes;
 };
 
 struct ctx {
@@ -41,6 +43,7 @@ struct ctx {
 	char csrf[TOKEN_LEN + 1];   /* token for this visitor's forms */
 	int64_t staff_id;           /* -1 when no staff member is logged in */
 	char staff_email[256];
+	int64_t person_id;          /* -1 when no member is logged in (cookie ovi_member) */
 	struct tval *data;          /* template data, with the common values set */
 	int64_t now;
 };

@@ -60,23 +60,23 @@ static void sessions(void **state)
 	int64_t id = staff_upsert(db, "s@example.org", "session password");
 	char tok[TOKEN_LEN + 1];
 	int64_t t0 = 5000000;
-	assert_int_equal(session_create(db, id, t0, tok), 0);
+	assert_int_equal(session_create(db, SESSION_STAFF, id, t0, tok), 0);
 	/* Only the hash is stored. */
 	assert_int_equal(db_int(db, 0, "SELECT COUNT(*) FROM sessions WHERE token_hash = ?", "s", tok), 0);
-	assert_int_equal(session_lookup(db, tok, t0 + 10, 3600, 43200), id);
-	assert_int_equal(session_lookup(db, "not-a-token", t0, 3600, 43200), -1);
+	assert_int_equal(session_lookup(db, SESSION_STAFF, tok, t0 + 10, 3600, 43200), id);
+	assert_int_equal(session_lookup(db, SESSION_STAFF, "not-a-token", t0, 3600, 43200), -1);
 	/* Idle timeout. */
-	assert_int_equal(session_lookup(db, tok, t0 + 10 + 3601, 3600, 43200), -1);
+	assert_int_equal(session_lookup(db, SESSION_STAFF, tok, t0 + 10 + 3601, 3600, 43200), -1);
 	/* ...and the expired session is gone for good. */
-	assert_int_equal(session_lookup(db, tok, t0 + 20, 3600, 43200), -1);
+	assert_int_equal(session_lookup(db, SESSION_STAFF, tok, t0 + 20, 3600, 43200), -1);
 	/* Absolute timeout, even when active. */
-	assert_int_equal(session_create(db, id, t0, tok), 0);
+	assert_int_equal(session_create(db, SESSION_STAFF, id, t0, tok), 0);
 	for (int64_t t = t0; t < t0 + 43200; t += 3000)
-		assert_int_equal(session_lookup(db, tok, t, 3600, 43200), id);
-	assert_int_equal(session_lookup(db, tok, t0 + 43201, 3600, 43200), -1);
-	assert_int_equal(session_create(db, id, t0, tok), 0);
-	assert_int_equal(session_delete(db, tok), 0);
-	assert_int_equal(session_lookup(db, tok, t0 + 1, 3600, 43200), -1);
+		assert_int_equal(session_lookup(db, SESSION_STAFF, tok, t, 3600, 43200), id);
+	assert_int_equal(session_lookup(db, SESSION_STAFF, tok, t0 + 43201, 3600, 43200), -1);
+	assert_int_equal(session_create(db, SESSION_STAFF, id, t0, tok), 0);
+	assert_int_equal(session_delete(db, SESSION_STAFF, tok), 0);
+	assert_int_equal(session_lookup(db, SESSION_STAFF, tok, t0 + 1, 3600, 43200), -1);
 }
 
 static int setup(void **state)

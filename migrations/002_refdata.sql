@@ -1,0 +1,2 @@
+-- Reference data (sectors, occupations, municipalities, languages, countries).
+-- Placeholder: filled by the reference-data work.

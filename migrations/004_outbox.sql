@@ -1,0 +1,1 @@
+-- The e-mail outbox. Placeholder: filled by the e-mail work.
