@@ -4,14 +4,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/config.h"
 #include "core/log.h"
 #include "core/token.h"
+#include "domain/housekeeping.h"
 #include "domain/password.h"
+#include "domain/refdata.h"
 #include "domain/staff.h"
 #include "http/server.h"
+#include "mail/sender.h"
+#include "match/cli.h"
 #include "store/migrate.h"
 #include "tmpl/tmpl.h"
 #include "web/app.h"
@@ -24,7 +29,9 @@ static const char usage[] =
 	"  staff add EMAIL    create a staff account (password from OVI_STAFF_PASSWORD,\n"
 	"                     else standard input, else a random one that is printed)\n"
 	"  demo               create the demo staff account and print its login\n"
-	"  tmpl-strings DIR   check the templates in DIR and print their messages for xgettext\n";
+	"  tmpl-strings DIR   check the templates in DIR and print their messages for xgettext\n"
+	"  match solve FILE   solve a b-matching in DIMACS min-cost-flow format, exactly\n"
+	"  match gen [...]    generate a synthetic population (see `ovi match gen --help`)\n";
 
 static struct db *open_migrated(const struct config *cfg)
 {
@@ -34,6 +41,11 @@ static struct db *open_migrated(const struct config *cfg)
 	char dir[1100];
 	snprintf(dir, sizeof(dir), "%s/migrations", cfg->share_dir);
 	if (migrate_apply(db, dir) < 0) {
+		db_close(db);
+		return NULL;
+	}
+	snprintf(dir, sizeof(dir), "%s/data", cfg->share_dir);
+	if (refdata_load(db, dir) < 0) {
 		db_close(db);
 		return NULL;
 	}
@@ -142,6 +154,24 @@ static int cmd_serve(const struct config *cfg)
 		app_free(&app);
 		return 1;
 	}
+	/* The e-mail sender: its own thread and database connection. */
+	struct mail_sender_opts mo = {
+		.db_url = cfg->db,
+		.smtp_url = cfg->smtp_url,
+		.smtp_user = cfg->smtp_user,
+		.smtp_password = cfg->smtp_password,
+		.mail_from = cfg->mail_from,
+		.retry_base_s = cfg->mail_retry_base_s,
+		.poll_ms = cfg->mail_poll_ms,
+	};
+	struct mail_sender *mail = mail_sender_start(&mo);
+	if (!mail) {
+		http_server_stop(srv);
+		app_free(&app);
+		return 1;
+	}
+	/* Removes expired sessions, links and unconfirmed registrations. */
+	struct housekeeper *hk = housekeeper_start(cfg, 60);
 	printf("ovi: serving on http://%s:%u/ (public address %s)\n", cfg->listen_addr, http_server_port(srv),
 	       cfg->base_url);
 	fflush(stdout);
@@ -149,6 +179,8 @@ static int cmd_serve(const struct config *cfg)
 	sigwait(&sigs, &sig);
 	log_info("ovi: stopping");
 	http_server_stop(srv);
+	housekeeper_stop(hk);
+	mail_sender_stop(mail);
 	app_free(&app);
 	return 0;
 }
@@ -183,12 +215,18 @@ int main(int argc, char **argv)
 	const char *cmd = argv[i];
 	if (!strcmp(cmd, "tmpl-strings") && i + 1 < argc)
 		return cmd_tmpl_strings(argv[i + 1]);
+	if (!strcmp(cmd, "match") && i + 1 < argc && (!strcmp(argv[i + 1], "solve") || !strcmp(argv[i + 1], "gen")))
+		return match_cli(argc - i - 1, argv + i + 1);
 
 	token_init();
 	struct config cfg;
 	if (config_load(&cfg, cfgfile))
 		return 1;
 	password_init(cfg.hash_concurrency);
+	/* Dates shown to people are in the programme's time zone; set once,
+	 * before any thread starts. */
+	setenv("TZ", cfg.time_zone, 1);
+	tzset();
 	if (!strcmp(cmd, "serve"))
 		return cmd_serve(&cfg);
 	if (!strcmp(cmd, "migrate"))

@@ -46,6 +46,8 @@ static const struct setting settings[] = {
 	S("smtp_user", smtp_user),
 	S("smtp_password", smtp_password),
 	S("mail_from", mail_from),
+	U("mail_retry_base", mail_retry_base_s),
+	U("mail_poll_ms", mail_poll_ms),
 	U("participant_max_registrations", participant_max_registrations),
 	U("unconfirmed_expiry_hours", unconfirmed_expiry_hours),
 	U("login_link_minutes", login_link_minutes),
@@ -153,6 +155,8 @@ int config_load(struct config *cfg, const char *file)
 		.session_max_s = 12 * 3600,
 		.hash_concurrency = 2,
 		.mail_from = "Ovi <noreply@ovi.invalid>",
+		.mail_retry_base_s = 60,
+		.mail_poll_ms = 1000,
 		.participant_max_registrations = 2,
 		.unconfirmed_expiry_hours = 72,
 		.login_link_minutes = 15,
@@ -181,5 +185,9 @@ int config_load(struct config *cfg, const char *file)
 		return error("config: default_lang must be sv, fi or en");
 	if (cfg->threads == 0 || cfg->threads > 256)
 		return error("config: threads must be between 1 and 256");
+	if (cfg->mail_retry_base_s == 0 || cfg->mail_retry_base_s > 3600)
+		return error("config: mail_retry_base must be between 1 and 3600 seconds");
+	if (cfg->mail_poll_ms < 10 || cfg->mail_poll_ms > 600000)
+		return error("config: mail_poll_ms must be between 10 and 600000");
 	return 0;
 }

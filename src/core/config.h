@@ -33,6 +33,8 @@ struct config {
 	char smtp_user[128];
 	char smtp_password[128];
 	char mail_from[256];       /* "Name <address>" */
+	unsigned mail_retry_base_s; /* first retry after a temporary failure; later ones double, up to 60x */
+	unsigned mail_poll_ms;      /* the sender looks for due mail at least this often */
 	/* Programme rules */
 	unsigned participant_max_registrations;
 	unsigned unconfirmed_expiry_hours;  /* unconfirmed registrations are removed after this */

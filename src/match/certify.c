@@ -1,11 +1,15 @@
 /* Optimality certificates, checked without trusting the solvers.
  *
  * b-matching (LP): maximise sum w_e x_e subject to, at every node, the chosen
- * edges <= capacity, 0 <= x <= 1. Its dual: minimise sum cap_i u_i + sum
- * cap_j v_j subject to u_i + v_j >= w_e and u, v >= 0. Any feasible dual
+ * edges <= capacity, and 0 <= x_e <= 1. Its dual: minimise sum cap_i u_i +
+ * sum cap_j v_j + sum z_e subject to u_i + v_j + z_e >= w_e and u, v, z >= 0.
+ * Given u and v the best z is z_e = max(0, w_e - u_i - v_j). Any feasible dual
  * bounds every matching from above (weak duality), so a matching whose weight
- * equals a feasible dual's value is optimal. Complementary slackness is
- * checked edge by edge and node by node; equal objectives are checked too.
+ * equals a feasible dual's value is optimal. Complementary slackness, checked
+ * edge by edge and node by node: an edge left out has u_i + v_j >= w_e (z_e =
+ * 0); a chosen edge has u_i + v_j <= w_e (z_e = w_e - u_i - v_j; with one edge
+ * per left node it is always = w_e); u_i > 0 only at a full left node, v_j > 0
+ * only at a full right node. Equal objectives are checked too.
  *
  * Min-cost flow: with potentials p and reduced costs rc = cost + p(tail) -
  * p(head), a feasible flow is optimal when rc >= 0 wherever it can grow and
@@ -72,26 +76,28 @@ int match_bm_certify(const struct match_bm_graph *g, const struct match_bm_solut
 				msg = "dual overflow";
 				break;
 			}
-			if (sum < g->w[e]) {
-				msg = "dual infeasible: u_i + v_j < w_ij";
-				break;
-			}
 			if (s->x[e] > 1) {
 				msg = "edge value not 0/1";
 				break;
 			}
-			if (s->x[e]) {
-				if (sum != g->w[e]) {
-					msg = "chosen edge not tight";
+			if (!s->x[e]) {
+				if (sum < g->w[e]) {
+					msg = "dual infeasible: u_i + v_j < w_ij on an edge left out";
 					break;
 				}
-				load++;
-				rload[j]++;
-				matched++;
-				if (!add_ok(primal, g->w[e], &primal)) {
-					msg = "objective overflow";
-					break;
-				}
+				continue;
+			}
+			if (sum > g->w[e]) {
+				msg = "chosen edge has positive reduced cost (u_i + v_j > w_ij)";
+				break;
+			}
+			load++;
+			rload[j]++;
+			matched++;
+			if (!add_ok(primal, g->w[e], &primal) ||
+			    !add_ok(dual, g->w[e] - sum, &dual)) {
+				msg = "objective overflow";
+				break;
 			}
 		}
 		if (msg)
@@ -140,19 +146,19 @@ int match_mcf_certify(const struct match_mcf *g, const struct match_mcf_solution
 		int64_t f = s->flow[k], rc;
 		if (t >= g->n || h >= g->n)
 			msg = "arc to a missing node";
-		else if (f < g->low[k] || f > g->cap[k])
+		else if (f < match_mcf_low(g, k) || f > g->cap[k])
 			msg = "flow outside its bounds";
 		else if (!add_ok(g->cost[k], s->pot[t], &rc) || !add_ok(rc, -s->pot[h], &rc))
 			msg = "reduced cost overflow";
 		else if (f < g->cap[k] && rc < 0)
 			msg = "negative reduced cost on an arc that could carry more";
-		else if (f > g->low[k] && rc > 0)
+		else if (f > match_mcf_low(g, k) && rc > 0)
 			msg = "positive reduced cost on an arc that could carry less";
 		else if (!add_ok(bal[t], f, &bal[t]) || !add_ok(bal[h], -f, &bal[h]))
 			msg = "balance overflow";
 		else if (!mul_add_ok(primal, f, g->cost[k], &primal))
 			msg = "objective overflow";
-		else if (!mul_add_ok(dual, rc, rc > 0 ? g->low[k] : g->cap[k], &dual))
+		else if (!mul_add_ok(dual, rc, rc > 0 ? match_mcf_low(g, k) : g->cap[k], &dual))
 			msg = "dual objective overflow";
 	}
 	for (uint32_t v = 0; v < g->n && !msg; v++) {

@@ -7,7 +7,9 @@
  * and v (right) feasible, u_i + v_j >= w_ij, and grows the matching along
  * shortest augmenting paths found by Dijkstra on reduced costs. At the end the
  * duals are an optimality certificate that match_bm_certify() checks in O(m)
- * without trusting the solver. See docs/matching.md. */
+ * without trusting the solver. A chosen edge is tight (u_i + v_j = w_ij)
+ * unless both its ends have capacity above 1 (then its bound x <= 1 may carry
+ * the difference). See docs/matching.md. */
 #ifndef OVI_MATCH_FLOW_H
 #define OVI_MATCH_FLOW_H
 #include <stddef.h>

@@ -22,7 +22,10 @@ enum {
 
 /* One side of a possible meeting: a participant registration or a door
  * opener. Participants and door openers use the same fields (wait_days only
- * counts for participants). */
+ * counts for participants). A participant person may have several waiting
+ * registrations (say, for two occupations): match_run() treats them as one
+ * person with one open match at a time, and proposes through the
+ * registration that fits best. */
 struct match_profile {
 	int64_t id;             /* registration id (opaque here) */
 	int64_t person;         /* person id: nobody is paired with themself */
@@ -103,6 +106,7 @@ enum match_reason {
 	MATCH_R_CAPACITY,     /* no capacity (pinned already, or none offered) */
 	MATCH_R_TAKEN,        /* every allowed door opener went to others */
 	MATCH_R_NO_OPENERS,   /* no door opener in the pool */
+	MATCH_R_ONE_AT_A_TIME, /* the person has a match from another registration */
 	MATCH_R_COUNT
 };
 /* Stable lower-case key ("language", "taken", ...) for logs and message ids. */

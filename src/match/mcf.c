@@ -179,7 +179,7 @@ static int check_input(const struct match_mcf *g, const char **why)
 			*why = "arc to a missing node";
 			return -1;
 		}
-		if (g->low[k] < 0 || g->low[k] > g->cap[k] || g->cap[k] > MATCH_MCF_VMAX) {
+		if (match_mcf_low(g, k) < 0 || match_mcf_low(g, k) > g->cap[k] || g->cap[k] > MATCH_MCF_VMAX) {
 			*why = "bad arc bounds";
 			return -1;
 		}
@@ -240,9 +240,9 @@ int match_mcf_solve(const struct match_mcf *g, struct match_mcf_solution *s,
 	for (uint32_t v = 0; v < n; v++)
 		c.excess[v] = g->supply[v];
 	for (size_t k = 0; k < m; k++) {
-		int64_t r = g->cap[k] - g->low[k];
-		c.excess[g->tail[k]] -= g->low[k];
-		c.excess[g->head[k]] += g->low[k];
+		int64_t r = g->cap[k] - match_mcf_low(g, k);
+		c.excess[g->tail[k]] -= match_mcf_low(g, k);
+		c.excess[g->head[k]] += match_mcf_low(g, k);
 		if (g->cost[k] < 0) {
 			c.res[2 * k + 1] = r;
 			c.excess[g->tail[k]] -= r;
@@ -370,7 +370,7 @@ int match_mcf_solve(const struct match_mcf *g, struct match_mcf_solution *s,
 		}
 	int64_t cost = 0;
 	for (size_t k = 0; k < m; k++) {
-		s->flow[k] = g->low[k] + c.res[2 * k + 1];
+		s->flow[k] = match_mcf_low(g, k) + c.res[2 * k + 1];
 		int64_t p;
 		if (__builtin_mul_overflow(s->flow[k], g->cost[k], &p) || !add_ok(cost, p, &cost)) {
 			*why = "objective out of range";

@@ -14,7 +14,8 @@
 #define MATCH_MCF_VMAX ((int64_t)1 << 62)
 
 /* Nodes are 0 .. n-1. Flow on arc k: low[k] <= f <= cap[k]; at every node,
- * outflow - inflow = supply (the supplies must sum to 0). */
+ * outflow - inflow = supply (the supplies must sum to 0). low may be NULL:
+ * every lower bound is 0 (saves memory on large files). */
 struct match_mcf {
 	uint32_t n;
 	size_t m;
@@ -23,7 +24,13 @@ struct match_mcf {
 	int64_t *supply; /* n entries */
 };
 
-/* Allocate arrays for n nodes and m arcs (zeroed). 0 or -1. */
+/* The lower bound of arc k. */
+static inline int64_t match_mcf_low(const struct match_mcf *g, size_t k)
+{
+	return g->low ? g->low[k] : 0;
+}
+
+/* Allocate arrays for n nodes and m arcs (zeroed, low included). 0 or -1. */
 int match_mcf_alloc(struct match_mcf *g, uint32_t n, size_t m);
 void match_mcf_free(struct match_mcf *g);
 

@@ -82,6 +82,7 @@ const char *match_reason_key(enum match_reason r)
 		[MATCH_R_CAPACITY] = "capacity",
 		[MATCH_R_TAKEN] = "taken",
 		[MATCH_R_NO_OPENERS] = "no-openers",
+		[MATCH_R_ONE_AT_A_TIME] = "one-at-a-time",
 	};
 	if ((unsigned)r >= MATCH_R_COUNT)
 		return "unknown";
@@ -158,6 +159,9 @@ static int isco_prefix(const struct match_profile *a, unsigned level)
 int32_t match_occ_points(const struct match_weights *w, const struct match_profile *a,
 			 const struct match_profile *b, uint8_t *level)
 {
+	/* Every level the two reach counts; the pair gets the best (on equal
+	 * points, the closer level). Sharing a unit group also means sharing its
+	 * minor, sub-major and major group. */
 	int32_t best = 0;
 	uint8_t lvl = MATCH_OCC_NONE;
 	static const uint8_t lv[5] = { 0, MATCH_OCC_MAJOR, MATCH_OCC_SUB_MAJOR,
@@ -167,13 +171,14 @@ int32_t match_occ_points(const struct match_weights *w, const struct match_profi
 	if (common > 4)
 		common = 4;
 	for (unsigned l = common; l >= 1; l--) {
-		if (isco_prefix(a, l) == isco_prefix(b, l)) {
+		if (isco_prefix(a, l) != isco_prefix(b, l))
+			continue;
+		if (lvl == MATCH_OCC_NONE || pts[l] > best) {
 			best = pts[l];
 			lvl = lv[l];
-			break;
 		}
 	}
-	if (a->sector && a->sector == b->sector && w->occ_sector > best) {
+	if (a->sector && a->sector == b->sector && (lvl == MATCH_OCC_NONE || w->occ_sector > best)) {
 		best = w->occ_sector;
 		lvl = MATCH_OCC_SECTOR;
 	}
@@ -182,24 +187,36 @@ int32_t match_occ_points(const struct match_weights *w, const struct match_profi
 	return best;
 }
 
-int32_t match_distance_km(const struct match_profile *a, const struct match_profile *b)
+void match_geo_of(const struct match_profile *p, struct match_geo *g)
 {
-	if (!a->has_coords || !b->has_coords)
-		return -1;
+	memset(g, 0, sizeof(*g));
+	if (!p->has_coords)
+		return;
 	const double deg = 3.14159265358979323846 / 180.0 / 1e6;
-	double la1 = a->lat_e6 * deg, la2 = b->lat_e6 * deg;
-	double dla = la2 - la1, dlo = (double)(b->lon_e6 - a->lon_e6) * deg;
-	double s1 = sin(dla / 2), s2 = sin(dlo / 2);
-	double h = s1 * s1 + cos(la1) * cos(la2) * s2 * s2;
-	if (h > 1)
-		h = 1;
-	double km = 2 * 6371.0 * asin(sqrt(h));
-	return (int32_t)(km + 0.5);
+	double la = p->lat_e6 * deg, lo = p->lon_e6 * deg;
+	g->x = cos(la) * cos(lo);
+	g->y = cos(la) * sin(lo);
+	g->z = sin(la);
+	g->ok = 1;
 }
 
-static int popcount64(uint64_t x)
+int32_t match_geo_km(const struct match_geo *a, const struct match_geo *b)
 {
-	return __builtin_popcountll(x);
+	if (!a->ok || !b->ok)
+		return -1;
+	double dx = a->x - b->x, dy = a->y - b->y, dz = a->z - b->z;
+	double chord = sqrt(dx * dx + dy * dy + dz * dz);
+	if (chord > 2)
+		chord = 2;
+	return (int32_t)(2 * 6371.0 * asin(chord / 2) + 0.5);
+}
+
+int32_t match_distance_km(const struct match_profile *a, const struct match_profile *b)
+{
+	struct match_geo ga, gb;
+	match_geo_of(a, &ga);
+	match_geo_of(b, &gb);
+	return match_geo_km(&ga, &gb);
 }
 
 int32_t match_wait_points(const struct match_weights *w, const struct match_profile *p)
@@ -212,14 +229,13 @@ int32_t match_wait_points(const struct match_weights *w, const struct match_prof
 	return (int32_t)(d * w->wait_per_month / 30);
 }
 
-enum match_reason match_pair_score(const struct match_weights *w,
-				   const struct match_profile *p,
-				   const struct match_profile *d,
-				   const struct match_history *h, uint32_t event,
-				   struct match_breakdown *b)
+enum match_reason match_pair_eval(const struct match_weights *w,
+				  const struct match_profile *p, const struct match_profile *d,
+				  const struct match_geo *pg, const struct match_geo *dg,
+				  uint32_t event, int full, struct match_breakdown *b)
 {
 	struct match_breakdown bd;
-	memset(&bd, 0, sizeof(bd));
+	memset(&bd, 0, sizeof(bd)); /* padding too: results compare byte for byte */
 	if (p->person == d->person)
 		return MATCH_R_SAME_PERSON;
 	if (event && (p->event != event || d->event != event))
@@ -233,7 +249,6 @@ enum match_reason match_pair_score(const struct match_weights *w,
 	if (!common)
 		return MATCH_R_MODE;
 
-	bd.distance_km = match_distance_km(p, d);
 	int same_region = p->region == d->region;
 	int same_muni = same_region && p->municipality && p->municipality == d->municipality;
 	if (same_muni) {
@@ -243,7 +258,11 @@ enum match_reason match_pair_score(const struct match_weights *w,
 		bd.place = w->place_region;
 		bd.place_level = MATCH_PLACE_REGION;
 	}
-	if (bd.distance_km >= 0 && bd.distance_km < w->near_km && w->place_near > 0) {
+	/* The distance counts only where the municipality does not decide. */
+	bd.distance_km = -1;
+	if (full || (!same_muni && (w->place_near > bd.place || (common & MATCH_MODE_IN_PERSON))))
+		bd.distance_km = match_geo_km(pg, dg);
+	if (!same_muni && bd.distance_km >= 0 && bd.distance_km < w->near_km && w->place_near > bd.place) {
 		int32_t near = (int32_t)((int64_t)w->place_near * (w->near_km - bd.distance_km) / w->near_km);
 		if (near > bd.place) {
 			bd.place = near;
@@ -269,14 +288,30 @@ enum match_reason match_pair_score(const struct match_weights *w,
 	} else {
 		return MATCH_R_DISTANCE;
 	}
-	if (match_history_has(h, p->person, d->person))
-		return MATCH_R_HISTORY;
-
-	int64_t n = popcount64(p->wants & d->tags) + popcount64(d->wants & p->tags);
+	int64_t n = match_popcount(p->wants & d->tags) + match_popcount(d->wants & p->tags);
 	int64_t pref = n * w->pref_each;
 	bd.preference = (int32_t)(pref < w->pref_max ? pref : w->pref_max);
 	bd.waiting = match_wait_points(w, p);
 	bd.total = bd.occupation + bd.place + bd.mode + bd.preference + bd.waiting;
+	*b = bd;
+	return MATCH_OK;
+}
+
+enum match_reason match_pair_score(const struct match_weights *w,
+				   const struct match_profile *p,
+				   const struct match_profile *d,
+				   const struct match_history *h, uint32_t event,
+				   struct match_breakdown *b)
+{
+	struct match_geo pg, dg;
+	struct match_breakdown bd;
+	match_geo_of(p, &pg);
+	match_geo_of(d, &dg);
+	enum match_reason r = match_pair_eval(w, p, d, &pg, &dg, event, 1, &bd);
+	if (r != MATCH_OK)
+		return r;
+	if (match_history_has(h, p->person, d->person))
+		return MATCH_R_HISTORY;
 	if (b)
 		*b = bd;
 	return MATCH_OK;

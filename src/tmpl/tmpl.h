@@ -82,6 +82,29 @@ struct tmpl_tr {
 int tmpl_render(const struct tmpl_set *set, const char *name, const struct tval *data,
 		const struct tmpl_tr *tr, struct arena *a, struct buf *out);
 
+/* Output modes. TMPL_HTML is what tmpl_render() does. TMPL_TEXT is for
+ * plain text (the text part and the subject of an e-mail): {{ x }},
+ * {{ raw x }} and {{ _ "..." }} with its arguments output the text as it
+ * is, without HTML escaping; {{ url x }} still checks the URL (an unsafe
+ * one becomes "#") and still percent-encodes spaces and control bytes,
+ * but does not turn & into &amp;. Template text is output as written in
+ * both modes. Text mode output is not safe to put into HTML. */
+enum tmpl_mode { TMPL_HTML, TMPL_TEXT };
+
+/* Render in `mode`, appending to out, like tmpl_render():
+ *   block NULL: the whole template (a layout page: its blocks, then the
+ *               layout, all in `mode`);
+ *   block "x":  only the {{#block x}} section of a layout page, without
+ *               the layout ({{yield}} inside it outputs nothing).
+ * Returns 0, or -1 when the template or the block does not exist, out's
+ * limit is hit or the arena is exhausted. */
+int tmpl_render_block(const struct tmpl_set *set, const char *name, const char *block,
+		      const struct tval *data, const struct tmpl_tr *tr, enum tmpl_mode mode,
+		      struct arena *a, struct buf *out);
+
+/* Whether template `name` is a layout page with a {{#block block}}. */
+bool tmpl_has_block(const struct tmpl_set *set, const char *name, const char *block);
+
 /* Write every msgid used by `_` as C source for xgettext, one per line:
  *	/\* templates/x.html:12 *\/ _("escaped msgid");
  * ordered by file name, then line. 0, or -1 on a write error. */

@@ -72,6 +72,7 @@ struct render {
 	const struct block_out *blocks;
 	size_t nblocks;
 	unsigned depth; /* include depth */
+	bool text;      /* TMPL_TEXT: values and translations unescaped */
 };
 
 static int render_nodes(struct render *r, const struct tmpl *t, unsigned from, unsigned to,
@@ -126,6 +127,35 @@ static bool value_text(const struct tval *v, char num[32], const char **s, size_
 	return false;
 }
 
+/* Text, escaped for HTML unless the render is in text mode. */
+static int put_text(const struct render *r, struct sink *o, const char *s, size_t n)
+{
+	return r->text ? sink_write(o, s, n) : esc_html_to(sink_write, o, s, n);
+}
+
+/* {{ url x }} in text mode: the same check and trimming as esc_url_to(),
+ * spaces and control bytes percent-encoded, nothing HTML-escaped. */
+static int put_url_text(struct sink *o, const char *s, size_t n)
+{
+	if (!url_is_safe(s, n))
+		return sink_write(o, "#", 1);
+	while (n && s[0] == ' ')
+		s++, n--;
+	while (n && s[n - 1] == ' ')
+		n--;
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c != ' ' && c >= 0x20 && c != 0x7f)
+			continue;
+		char pct[3] = { '%', "0123456789ABCDEF"[c >> 4], "0123456789ABCDEF"[c & 15] };
+		if ((i > run && sink_write(o, s + run, i - run)) || sink_write(o, pct, sizeof(pct)))
+			return -1;
+		run = i + 1;
+	}
+	return n > run ? sink_write(o, s + run, n - run) : 0;
+}
+
 static int put_value(const struct render *r, const struct frame *f, const struct tpath *path,
 		     enum node_kind kind, struct sink *o)
 {
@@ -133,13 +163,17 @@ static int put_value(const struct render *r, const struct frame *f, const struct
 	char num[32];
 	const char *s;
 	size_t n;
-	if (!value_text(lookup(r, f, path, &tmp), num, &s, &n))
-		return kind == N_URL ? esc_url_to(sink_write, o, "", 0) : 0;
+	if (!value_text(lookup(r, f, path, &tmp), num, &s, &n)) {
+		s = "";
+		n = 0;
+		if (kind != N_URL)
+			return 0;
+	}
 	if (kind == N_RAW)
 		return sink_write(o, s, n);
 	if (kind == N_URL)
-		return esc_url_to(sink_write, o, s, n);
-	return esc_html_to(sink_write, o, s, n);
+		return r->text ? put_url_text(o, s, n) : esc_url_to(sink_write, o, s, n);
+	return put_text(r, o, s, n);
 }
 
 static bool cond_true(const struct render *r, const struct frame *f, const struct node *nd)
@@ -176,7 +210,7 @@ static int put_tr(const struct render *r, const struct frame *f, const struct no
 	}
 	size_t n = strlen(msg);
 	if (nd->nargs == 0)
-		return esc_html_to(sink_write, o, msg, n);
+		return put_text(r, o, msg, n);
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t k = msg[i] == '{' ? tmpl_placeholder(msg + i, n - i) : 0;
@@ -188,13 +222,12 @@ static int put_tr(const struct render *r, const struct frame *f, const struct no
 				arg = &nd->args[j];
 		if (!arg)
 			continue;
-		if (esc_html_to(sink_write, o, msg + run, i - run) ||
-		    put_value(r, f, &arg->path, N_VAR, o))
+		if (put_text(r, o, msg + run, i - run) || put_value(r, f, &arg->path, N_VAR, o))
 			return -1;
 		i += k + 1;
 		run = i + 1;
 	}
-	return esc_html_to(sink_write, o, msg + run, n - run);
+	return put_text(r, o, msg + run, n - run);
 }
 
 static int put_each(struct render *r, const struct tmpl *t, unsigned i, const struct frame *f,
@@ -321,16 +354,53 @@ static int render_layout_page(struct render *r, const struct tmpl *t, struct buf
 	return put_include(r, t->layout_t, NULL, &o);
 }
 
-int tmpl_render(const struct tmpl_set *set, const char *name, const struct tval *data,
-		const struct tmpl_tr *tr, struct arena *a, struct buf *out)
+/* The {{#block name}} node of a layout page, or NULL. */
+static const struct node *find_block(const struct tmpl *t, const char *name)
+{
+	if (!t->layout_t)
+		return NULL;
+	for (unsigned i = 0; i < t->n; i++) {
+		const struct node *nd = &t->nodes[i];
+		if (nd->kind != N_BLOCK)
+			continue;
+		if (strcmp(nd->s, name) == 0)
+			return nd;
+		i = nd->end;
+	}
+	return NULL;
+}
+
+bool tmpl_has_block(const struct tmpl_set *set, const char *name, const char *block)
+{
+	assert(set && set->finished);
+	const struct tmpl *t = name && block ? tmpl_find(set, name) : NULL;
+	return t && find_block(t, block);
+}
+
+int tmpl_render_block(const struct tmpl_set *set, const char *name, const char *block,
+		      const struct tval *data, const struct tmpl_tr *tr, enum tmpl_mode mode,
+		      struct arena *a, struct buf *out)
 {
 	assert(set && set->finished);
 	const struct tmpl *t = name ? tmpl_find(set, name) : NULL;
 	if (!t)
 		return -1;
-	struct render r = { .root = data, .tr = tr, .a = a };
+	struct render r = { .root = data, .tr = tr, .a = a, .text = mode == TMPL_TEXT };
+	struct sink o = { .buf = out };
+	if (block) {
+		const struct node *nd = find_block(t, block);
+		if (!nd)
+			return -1;
+		unsigned i = (unsigned)(nd - t->nodes);
+		return render_nodes(&r, t, i + 1, nd->end, NULL, &o);
+	}
 	if (t->layout_t)
 		return render_layout_page(&r, t, out);
-	struct sink o = { .buf = out };
 	return render_nodes(&r, t, 0, t->n, NULL, &o);
+}
+
+int tmpl_render(const struct tmpl_set *set, const char *name, const struct tval *data,
+		const struct tmpl_tr *tr, struct arena *a, struct buf *out)
+{
+	return tmpl_render_block(set, name, NULL, data, tr, TMPL_HTML, a, out);
 }

@@ -114,6 +114,10 @@ static const char *action_label(const char *code)
 		{ "logout", N_("Logged out") },
 		{ "login_failed", N_("Failed login") },
 		{ "staff_add", N_("Staff account created or password reset") },
+		{ "taxonomy_edit", N_("Reference data changed") },
+		{ "person_view", N_("Viewed a person's page") },
+		{ "mail_test", N_("Sent a test e-mail") },
+		{ "mail_retry", N_("Retried a failed e-mail") },
 	};
 	for (size_t i = 0; i < sizeof(labels) / sizeof(*labels); i++)
 		if (strcmp(labels[i].code, code) == 0)

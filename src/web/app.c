@@ -256,6 +256,8 @@ static void common_data(struct ctx *c)
 		tv_push(langs, it);
 	}
 	tv_set(d, "languages", langs);
+	if (c->person_id > 0)
+		tv_set_bool(d, "member", true);
 	if (c->staff_id > 0) {
 		struct tval *s = tv_map(c->a);
 		tv_set(s, "email", tv_strdup(c->a, c->staff_email));

@@ -806,6 +806,86 @@ static void test_from_memory(void **state)
 	tmpl_free(set);
 }
 
+/* ---- text mode and single blocks (e-mail) ------------------------------------------------------ */
+
+static const char *render_mode(const struct tmpl_set *set, const char *name, const char *block,
+			       const struct tval *data, const struct tmpl_tr *tr, enum tmpl_mode mode)
+{
+	buf_reset(&OUT);
+	if (tmpl_render_block(set, name, block, data, tr, mode, A, &OUT))
+		fail_msg("render of %s/%s failed", name, block ? block : "-");
+	return buf_str(&OUT);
+}
+
+static const char *reorder_tr(const void *ctx, const char *msgid)
+{
+	(void)ctx;
+	if (strcmp(msgid, "Hello {name}, see {site}") == 0)
+		return "<{site}> & {name}";
+	return msgid;
+}
+
+static void test_text_mode(void **state)
+{
+	(void)state;
+	struct tval *d = sample();
+	tv_set_str(d, "evil", "<script>\"'`&\r\nBcc: x@y");
+	tv_set_str(d, "bad_url", " javascript:alert(1)");
+	tv_set_str(d, "spaced", " https://ex.org/a b?c=1&d=\"2\" ");
+	struct tmpl_set *set = load_ok(FILES(
+		{ "mail_layout.html", "<html><title>{{yield subject}}</title><body>{{yield html}}</body></html>" },
+		{ "sig.html", "-- {{ user.name }}" },
+		{ "mail_x.html", "{{#layout \"mail_layout\"}}\n"
+				 "{{#block subject}}Hi {{ user.name }} & {{ evil }}{{/block}}\n"
+				 "{{#block text}}{{ _ \"Hello {name}, see {site}\" name=user.name site=user.site }}\n"
+				 "{{ url user.site }} {{ url bad_url }} {{ url spaced }} [{{ url missing }}]\n"
+				 "{{#each items as i}}{{ i.name }}{{#if !loop.last}}, {{/if}}{{/each}} "
+				 "{{ raw evil }} {{ count }}{{yield html}}\n{{> sig}}{{/block}}\n"
+				 "{{#block html}}<p>{{ user.name }} <a href=\"{{ url user.site }}\">{{ _ \"Hello {name}, see {site}\" name=user.name site=user.site }}</a></p>{{/block}}\n" }));
+	struct tmpl_tr tr = { reorder_tr, NULL };
+
+	/* A block in text mode: values, translations and arguments as they are. */
+	assert_string_equal(render_mode(set, "mail_x", "subject", d, &tr, TMPL_TEXT),
+			    "Hi Ada <Admin> & <script>\"'`&\r\nBcc: x@y");
+	assert_string_equal(render_mode(set, "mail_x", "text", d, &tr, TMPL_TEXT),
+			    "<https://ada.example.org/?a=1&b=2> & Ada <Admin>\n"
+			    "https://ada.example.org/?a=1&b=2 # https://ex.org/a%20b?c=1&d=\"2\" []\n"
+			    "one, two, three <script>\"'`&\r\nBcc: x@y 3\n-- Ada <Admin>");
+	/* The same block in HTML mode is escaped as always. */
+	assert_string_equal(render_mode(set, "mail_x", "subject", d, &tr, TMPL_HTML),
+			    "Hi Ada &lt;Admin&gt; & &lt;script&gt;&quot;&#39;&#96;&amp;\r\nBcc: x@y");
+	assert_string_equal(render_mode(set, "mail_x", "html", d, &tr, TMPL_HTML),
+			    "<p>Ada &lt;Admin&gt; <a href=\"https://ada.example.org/?a=1&amp;b=2\">"
+			    "&lt;https://ada.example.org/?a=1&amp;b=2&gt; &amp; Ada &lt;Admin&gt;</a></p>");
+	/* The whole page in HTML mode is what tmpl_render() gives. */
+	const char *whole = "<html><title>Hi Ada &lt;Admin&gt; & &lt;script&gt;&quot;&#39;&#96;&amp;\r\nBcc: x@y"
+			    "</title><body><p>Ada &lt;Admin&gt; <a href=\"https://ada.example.org/?a=1&amp;b=2\">"
+			    "&lt;https://ada.example.org/?a=1&amp;b=2&gt; &amp; Ada &lt;Admin&gt;</a></p></body></html>";
+	assert_string_equal(render_mode(set, "mail_x", NULL, d, &tr, TMPL_HTML), whole);
+	assert_string_equal(render_tr(set, "mail_x", d, &tr), whole);
+	/* A whole template in text mode. */
+	assert_string_equal(render_mode(set, "sig", NULL, d, NULL, TMPL_TEXT), "-- Ada <Admin>");
+	assert_string_equal(render_mode(set, "sig", NULL, d, NULL, TMPL_HTML), "-- Ada &lt;Admin&gt;");
+
+	/* Blocks that do not exist, templates without layout, unknown templates. */
+	assert_true(tmpl_has_block(set, "mail_x", "text"));
+	assert_false(tmpl_has_block(set, "mail_x", "title"));
+	assert_false(tmpl_has_block(set, "sig", "text"));
+	assert_false(tmpl_has_block(set, "nope", "text"));
+	buf_reset(&OUT);
+	assert_int_equal(tmpl_render_block(set, "mail_x", "nope", d, NULL, TMPL_TEXT, A, &OUT), -1);
+	assert_int_equal(tmpl_render_block(set, "sig", "text", d, NULL, TMPL_TEXT, A, &OUT), -1);
+	assert_int_equal(tmpl_render_block(set, "nope", NULL, d, NULL, TMPL_TEXT, A, &OUT), -1);
+	assert_int_equal(tmpl_render_block(set, NULL, "text", d, NULL, TMPL_TEXT, A, &OUT), -1);
+
+	/* The output limit holds in text mode too. */
+	struct buf small = BUF_INIT(10);
+	assert_int_equal(tmpl_render_block(set, "mail_x", "text", d, &tr, TMPL_TEXT, A, &small), -1);
+	assert_true(small.len <= 10);
+	buf_free(&small);
+	tmpl_free(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -829,6 +909,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_from_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_mode, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,100 @@
+/* Internet messages (RFC 5322 + MIME): what the sender hands to SMTP.
+ *
+ * mime_build() writes a complete message with CRLF line ends, 7-bit clean:
+ * Date, From, To, Reply-To, Subject, Message-ID, MIME-Version,
+ * Auto-Submitted, then a multipart/alternative body with a text/plain and
+ * a text/html part (or text/plain alone when there is no HTML), both UTF-8
+ * in quoted-printable. Display names and the subject are RFC 2047
+ * encoded-words (Q or B, whichever is shorter) when they are not plain
+ * ASCII; header lines are folded to at most 78 characters (only an address
+ * longer than that makes a longer line, never past 998).
+ *
+ * Nothing hostile gets through: CR, LF or NUL in a header value, an
+ * address that is not a plain addr-spec, invalid UTF-8 and oversized
+ * values are refused with a status, and nothing is written then. The same
+ * input always gives the same bytes (the boundary is derived from the
+ * Message-ID), so a retried message is the message that was queued. */
+#ifndef OVI_MIME_H
+#define OVI_MIME_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf;
+
+enum {
+	MIME_MAX_ADDR = 254,          /* an addr-spec (RFC 5321 path limit) */
+	MIME_MAX_NAME = 256,          /* a display name, in bytes */
+	MIME_MAX_SUBJECT = 1000,      /* the subject, in bytes */
+	MIME_MAX_MSGID = 250,         /* a Message-ID with its <> */
+	MIME_MAX_BODY = 256 * 1024,   /* each of the text and HTML parts, in bytes */
+	MIME_MAX_MESSAGE = 2 << 20,   /* the whole message; the worst case of the limits above fits */
+	MIME_LINE_MAX = 78,           /* folded header lines and body lines (QP: 76) */
+};
+
+enum mime_status {
+	MIME_OK = 0,
+	MIME_BAD_HEADER,  /* CR, LF, NUL or another control character in a header value */
+	MIME_BAD_ADDRESS, /* not an addr-spec we send to */
+	MIME_BAD_MSGID,   /* not <left@right> */
+	MIME_BAD_UTF8,    /* a header value or body is not valid UTF-8 */
+	MIME_TOO_LONG,    /* past one of the limits above */
+	MIME_NOMEM,       /* the output buffer's limit or memory */
+};
+
+/* One message. Strings are NUL-terminated UTF-8; NULL counts as "". */
+struct mime_msg {
+	const char *from;       /* "Name <addr>", "\"Name\" <addr>" or "addr" (the mail_from setting) */
+	const char *to_email;   /* addr-spec */
+	const char *to_name;    /* display name, may be empty */
+	const char *reply_to;   /* empty for none, else like from */
+	const char *subject;    /* one line */
+	const char *text;       /* the text/plain part; required */
+	const char *html;       /* the text/html part; empty for a text-only message */
+	const char *message_id; /* "<random@host>" */
+	int64_t date;           /* Unix time of the Date header */
+};
+
+/* Append the whole message to out. On any error nothing is appended. */
+enum mime_status mime_build(const struct mime_msg *m, struct buf *out);
+
+/* Short English description of a status (for logs and last_error). */
+const char *mime_status_str(enum mime_status s);
+
+/* ---- pieces, exported for tests, the fuzzer and the outbox page --------- */
+
+/* Whether s[0..n) is an addr-spec we send to: ASCII local@domain, local
+ * part of atext and dots, domain of letters, digits, '-' and dots, at most
+ * MIME_MAX_ADDR bytes. */
+int mime_addr_ok(const char *s, size_t n);
+
+/* Split a mailbox "Name <addr>" / "\"Name\" <addr>" / "addr" into its
+ * display name (unquoted, may be empty) and address, copied into the given
+ * arrays. 0, or -1 when it does not parse or does not fit. */
+int mime_mailbox_split(const char *s, char *name, size_t name_size, char *addr, size_t addr_size);
+
+/* Append "Name: value\r\n" for an unstructured header (Subject), folded:
+ * the value as it is when it is printable ASCII without "=?" and folds at
+ * single spaces, else as encoded-words. Refuses CR, LF, NUL and other
+ * control characters (tab is allowed), and invalid UTF-8. */
+enum mime_status mime_header(struct buf *out, const char *name, const char *value, size_t n);
+
+/* Append "Name: display <addr>\r\n" (From, To, Reply-To): the display name
+ * as atoms, a quoted-string or encoded-words, whichever is needed; no
+ * display name when dn == 0. Refuses control characters (tab too) in the
+ * display name, invalid UTF-8 and a bad address. */
+enum mime_status mime_mailbox_header(struct buf *out, const char *name, const char *display, size_t dn,
+				     const char *addr, size_t an);
+
+/* Append s[0..n) as quoted-printable with CRLF line ends (LF, CR and CRLF
+ * in the input all end a line); lines are at most 76 characters. */
+enum mime_status mime_qp_encode(struct buf *out, const char *s, size_t n);
+
+/* Decoders, strict, for checking what the encoders wrote:
+ * quoted-printable (CRLF line ends become LF; soft breaks vanish), and a
+ * header value (unfolded; encoded-words in UTF-8, B or Q, decoded, and the
+ * whitespace between two adjacent encoded-words dropped; quoted-strings
+ * are copied as they are). 0 or -1. */
+int mime_qp_decode(const char *s, size_t n, struct buf *out);
+int mime_header_decode(const char *s, size_t n, struct buf *out);
+
+#endif
