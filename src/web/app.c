@@ -35,6 +35,7 @@ const struct route core_routes[] = {
 /* Every area's table, in the order routes are tried. */
 static const struct route *const areas[] = {
 	core_routes, register_routes, member_routes, people_routes, mailbox_routes, taxonomy_routes,
+	matching_routes,
 };
 
 static int join_routes(struct app *app)

@@ -341,6 +341,8 @@ static void member_home(struct ctx *c)
 	const char *done = form_get(&c->req->query, "done");
 	if (done && strcmp(done, "withdrawn") == 0)
 		tv_set_bool(c->data, "withdrawn", true);
+	if (done && strcmp(done, "profile") == 0)
+		tv_set_bool(c->data, "profile_saved", true);
 	page_render(c, "member", "member");
 }
 

@@ -13,5 +13,6 @@ extern const struct route member_routes[];   /* web/member.c: member login and s
 extern const struct route people_routes[];   /* web/people.c: staff lists of people */
 extern const struct route mailbox_routes[];  /* web/mailbox.c: staff view of the outbox */
 extern const struct route taxonomy_routes[]; /* web/taxonomy.c: staff edit of reference data */
+extern const struct route matching_routes[]; /* web/matching.c: matching runs and proposals */
 
 #endif
