@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/token.h"
+#include "domain/demo.h"
 #include "domain/housekeeping.h"
 #include "domain/password.h"
 #include "domain/refdata.h"
@@ -28,7 +29,7 @@ static const char usage[] =
 	"  migrate            create or upgrade the database\n"
 	"  staff add EMAIL    create a staff account (password from OVI_STAFF_PASSWORD,\n"
 	"                     else standard input, else a random one that is printed)\n"
-	"  demo               create the demo staff account and print its login\n"
+	"  demo               create the demo staff account (print its login) and demo people\n"
 	"  tmpl-strings DIR   check the templates in DIR and print their messages for xgettext\n"
 	"  match solve FILE   solve a b-matching in DIMACS min-cost-flow format, exactly\n"
 	"  match gen [...]    generate a synthetic population (see `ovi match gen --help`)\n";
@@ -112,6 +113,24 @@ static int add_staff(const struct config *cfg, const char *email, const char *gi
 		return 1;
 	if (print)
 		printf("Staff login: %s/admin\n  e-mail:   %s\n  password: %s\n", cfg->base_url, email, pw);
+	return 0;
+}
+
+/* The demo staff account (a new password each time, printed) and, once,
+ * made-up people waiting for a match. */
+static int cmd_demo(const struct config *cfg)
+{
+	if (add_staff(cfg, "demo@ovi.invalid", getenv("OVI_DEMO_PASSWORD"), true))
+		return 1;
+	struct db *db = open_migrated(cfg);
+	if (!db)
+		return 1;
+	int n = demo_populate(db, time(NULL));
+	db_close(db);
+	if (n < 0)
+		return 1;
+	if (n > 0)
+		printf("Demo data: %d made-up registrations (addresses @demo.invalid) are waiting for a match.\n", n);
 	return 0;
 }
 
@@ -234,7 +253,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "staff") && i + 2 < argc && !strcmp(argv[i + 1], "add"))
 		return add_staff(&cfg, argv[i + 2], getenv("OVI_STAFF_PASSWORD"), false);
 	if (!strcmp(cmd, "demo"))
-		return add_staff(&cfg, "demo@ovi.invalid", getenv("OVI_DEMO_PASSWORD"), true);
+		return cmd_demo(&cfg);
 	fputs(usage, stderr);
 	return 2;
 }
