@@ -12,6 +12,7 @@
 #include "core/token.h"
 #include "domain/demo.h"
 #include "domain/housekeeping.h"
+#include "domain/matching.h"
 #include "domain/password.h"
 #include "domain/refdata.h"
 #include "domain/staff.h"
@@ -31,6 +32,7 @@ static const char usage[] =
 	"                     else standard input, else a random one that is printed)\n"
 	"  demo               create the demo staff account (print its login) and demo people\n"
 	"  tmpl-strings DIR   check the templates in DIR and print their messages for xgettext\n"
+	"  match run          match the waiting registrations: a dry run, stored for the admin pages\n"
 	"  match solve FILE   solve a b-matching in DIMACS min-cost-flow format, exactly\n"
 	"  match gen [...]    generate a synthetic population (see `ovi match gen --help`)\n";
 
@@ -62,6 +64,16 @@ static struct db *open_migrated(const struct config *cfg)
 		return NULL;
 	}
 	return db;
+}
+
+static int cmd_match_run(const struct config *cfg)
+{
+	struct db *db = open_migrated(cfg);
+	if (!db)
+		return 1;
+	int rc = matching_cli_run(db, stdout);
+	db_close(db);
+	return rc;
 }
 
 static int cmd_migrate(const struct config *cfg)
@@ -254,6 +266,8 @@ int main(int argc, char **argv)
 		return add_staff(&cfg, argv[i + 2], getenv("OVI_STAFF_PASSWORD"), false);
 	if (!strcmp(cmd, "demo"))
 		return cmd_demo(&cfg);
+	if (!strcmp(cmd, "match") && i + 1 < argc && !strcmp(argv[i + 1], "run"))
+		return cmd_match_run(&cfg);
 	fputs(usage, stderr);
 	return 2;
 }

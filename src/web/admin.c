@@ -118,6 +118,12 @@ static const char *action_label(const char *code)
 		{ "person_view", N_("Viewed a person's page") },
 		{ "mail_test", N_("Sent a test e-mail") },
 		{ "mail_retry", N_("Retried a failed e-mail") },
+		{ "match_run", N_("Made a matching run") },
+		{ "match_discard", N_("Discarded a matching run") },
+		{ "match_pin", N_("Pinned a matching pair") },
+		{ "match_unpin", N_("Removed a pin from a matching pair") },
+		{ "match_exclude", N_("Excluded a matching pair") },
+		{ "match_unexclude", N_("Allowed an excluded matching pair again") },
 	};
 	for (size_t i = 0; i < sizeof(labels) / sizeof(*labels); i++)
 		if (strcmp(labels[i].code, code) == 0)

@@ -17,7 +17,7 @@
 #include "web/member.h"
 #include "web/routes.h"
 
-enum { ROWS_MAX = 1000, RUNS_MAX = 200 };
+enum { ROWS_MAX = 500, RUNS_MAX = 200 }; /* rows a page shows (the arena has 8 MB) */
 
 static bool need_staff(struct ctx *c)
 {
@@ -72,10 +72,23 @@ static void set_run_figures(struct ctx *c, struct tval *r, struct db_stmt *st)
 	tv_set_bool(r, "draft", strcmp(db_col_text(st, 8), "draft") == 0);
 	tv_set_str(r, "objective", db_col_text(st, 9));
 	tv_set_bool(r, "by_command", db_col_null(st, 10));
+	/* "occ_unit=400;occ_minor=300;..." shown as "occ_unit=400, occ_minor=300, ..." */
+	const char *w = db_col_text(st, 11);
+	char *weights = arena_strdup(c->a, w ? w : "");
+	if (weights) {
+		struct buf b = BUF_INIT(4096);
+		for (const char *q = weights; *q; q++)
+			if (*q == ';')
+				buf_adds(&b, ", ");
+			else
+				buf_addc(&b, *q);
+		tv_set_str(r, "weights", arena_strdup(c->a, b.len ? buf_str(&b) : ""));
+		buf_free(&b);
+	}
 }
 
 static const char RUN_COLS[] = "SELECT id, created_at, participants, door_openers, candidate_pairs, proposals,"
-			       " total_score, certificate_verified, status, objective, staff_id FROM match_runs";
+			       " total_score, certificate_verified, status, objective, staff_id, weights FROM match_runs";
 
 static struct tval *pins_tv(struct ctx *c)
 {
@@ -190,7 +203,29 @@ static void breakdown_tv(struct ctx *c, struct tval *r, const char *bd)
 		tv_set_int(r, int_keys[i], matching_breakdown_get(bd, int_keys[i], v, sizeof(v)) ? 0 : atoll(v));
 }
 
-static const char *language_names(struct ctx *c, const char *codes)
+/* Language names, remembered for the request (every proposal names a few of
+ * the same languages). */
+struct lang_names {
+	size_t n;
+	struct { char code[16]; const char *name; } e[64];
+};
+
+static const char *language_name(struct ctx *c, struct lang_names *ln, const char *code)
+{
+	for (size_t i = 0; i < ln->n; i++)
+		if (strcmp(ln->e[i].code, code) == 0)
+			return ln->e[i].name;
+	const char *name = refdata_name(c->db, c->a, "language", code, lang_codes[c->lang]);
+	if (!name)
+		name = arena_strdup(c->a, code);
+	if (name && ln->n < sizeof(ln->e) / sizeof(*ln->e) && strlen(code) < sizeof(ln->e[0].code)) {
+		strcpy(ln->e[ln->n].code, code);
+		ln->e[ln->n++].name = name;
+	}
+	return name ? name : "";
+}
+
+static const char *language_names(struct ctx *c, struct lang_names *ln, const char *codes)
 {
 	struct buf b = BUF_INIT(4096);
 	char code[40];
@@ -201,10 +236,9 @@ static const char *language_names(struct ctx *c, const char *codes)
 		if (n && n < sizeof(code)) {
 			memcpy(code, s, n);
 			code[n] = '\0';
-			const char *name = refdata_name(c->db, c->a, "language", code, lang_codes[c->lang]);
 			if (b.len)
 				buf_adds(&b, ", ");
-			buf_adds(&b, name ? name : code);
+			buf_adds(&b, language_name(c, ln, code));
 		}
 		s = end ? end + 1 : NULL;
 	}
@@ -216,6 +250,7 @@ static const char *language_names(struct ctx *c, const char *codes)
 static struct tval *proposals_tv(struct ctx *c, int64_t run_id)
 {
 	struct tval *list = tv_list(c->a);
+	struct lang_names ln = { 0 };
 	struct db_stmt *st = db_prepare(c->db,
 		"SELECT mp.id, mp.participant, mp.door_opener, mp.score, mp.breakdown, mp.languages, mp.distance_km,"
 		" mp.pinned, pp.first_name, pp.last_name, pp.erased_at, dp.first_name, dp.last_name, dp.erased_at,"
@@ -242,7 +277,7 @@ static struct tval *proposals_tv(struct ctx *c, int64_t run_id)
 			   arena_printf(c->a, "/%s/admin/people/%lld", lang_codes[c->lang], (long long)db_col_int(st, 15)));
 		tv_set_int(r, "score", (long long)db_col_int(st, 3));
 		breakdown_tv(c, r, db_col_text(st, 4));
-		tv_set_str(r, "languages", language_names(c, db_col_text(st, 5)));
+		tv_set_str(r, "languages", language_names(c, &ln, db_col_text(st, 5)));
 		tv_set_bool(r, "has_distance", !db_col_null(st, 6));
 		tv_set_int(r, "distance", (long long)db_col_int(st, 6));
 		tv_set_bool(r, "pinned", db_col_int(st, 7) != 0);

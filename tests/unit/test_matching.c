@@ -253,6 +253,30 @@ static void deterministic_and_discard(void **state)
 	assert_int_equal(db_int(db, -1, "SELECT COUNT(*) FROM match_runs", ""), 2);
 }
 
+/* A participant with two waiting registrations has one match at a time. */
+static void two_registrations(void **state)
+{
+	(void)state;
+	int64_t person1 = db_int(db, -1, "SELECT person_id FROM registrations WHERE id = ?", "i", P1);
+	int64_t P1b = reg(person1, "participant", 1, 20, "waiting");
+	int64_t r = run();
+	int64_t a = opener_of(r, P1), b = opener_of(r, P1b);
+	assert_true((a != 0) != (b != 0));
+	assert_int_equal(db_int(db, -1, "SELECT COUNT(*) FROM match_unmatched WHERE run_id = ? AND participant IN (?, ?)"
+					" AND reason = 'one-at-a-time'", "iii", r, P1, P1b), 1);
+	/* Two pins of one person: the older one counts, the other waits. */
+	assert_int_equal(matching_pin(db, P1, D2, 0, NOW), 0);
+	assert_int_equal(matching_pin(db, P1b, D1, 0, NOW + 5), 0);
+	r = run();
+	assert_int_equal(opener_of(r, P1), D2);
+	assert_int_equal(opener_of(r, P1b), 0);
+	assert_int_equal(opener_of(r, P2), D1);
+	/* A door opener cannot be pinned to themself,. */
+	int64_t person_d1 = db_int(db, -1, "SELECT person_id FROM registrations WHERE id = ?", "i", D1);
+	int64_t self = reg(person_d1, "participant", 1, 1, "waiting");
+	assert_int_equal(matching_pin(db, self, D1, 0, NOW), 1);
+}
+
 static void empty_pool_and_cli(void **state)
 {
 	(void)state;
@@ -286,6 +310,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pins_are_honoured, setup, teardown),
 		cmocka_unit_test_setup_teardown(exclusions_are_honoured, setup, teardown),
 		cmocka_unit_test_setup_teardown(deterministic_and_discard, setup, teardown),
+		cmocka_unit_test_setup_teardown(two_registrations, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_pool_and_cli, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("matching", tests, NULL, NULL);
