@@ -9,7 +9,7 @@
 #include "core/log.h"
 #include "domain/demo.h"
 #include "domain/refdata.h"
-#include "store/migrate.h"
+#include "testdb.h"
 
 static char dir[] = "/tmp/ovi-demo-XXXXXX";
 static struct db *db;
@@ -34,11 +34,8 @@ static void populates_once_with_valid_codes(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	char p[256];
-	snprintf(p, sizeof(p), "%s/t.db", dir);
-	db = db_open(p);
-	if (migrate_apply(db, "migrations") <= 0)
+	db = testdb_open(dir);
+	if (!db)
 		return -1;
 	return refdata_load(db, "data") < 0 ? -1 : 0;
 }
@@ -46,10 +43,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	db_close(db);
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return testdb_close(db, dir);
 }
 
 int main(void)

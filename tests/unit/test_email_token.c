@@ -9,7 +9,7 @@
 
 #include "core/log.h"
 #include "domain/email_token.h"
-#include "store/migrate.h"
+#include "testdb.h"
 
 static char dir[] = "/tmp/ovi-etok-XXXXXX";
 static struct db *db;
@@ -53,11 +53,8 @@ static int setup(void **state)
 {
 	(void)state;
 	token_init();
-	assert_non_null(mkdtemp(dir));
-	char p[256];
-	snprintf(p, sizeof(p), "%s/t.db", dir);
-	db = db_open(p);
-	if (migrate_apply(db, "migrations") <= 0)
+	db = testdb_open(dir);
+	if (!db)
 		return -1;
 	db_run(db, "INSERT INTO people (email, created_at, updated_at) VALUES ('p@example.org', 1, 1)", "");
 	person = db_int(db, -1, "SELECT id FROM people WHERE email = 'p@example.org'", "");
@@ -67,10 +64,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	db_close(db);
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return testdb_close(db, dir);
 }
 
 int main(void)

@@ -16,7 +16,7 @@
 #include "domain/email_token.h"
 #include "domain/member.h"
 #include "domain/session.h"
-#include "store/migrate.h"
+#include "testdb.h"
 
 static char dir[] = "/tmp/ovi-member-XXXXXX";
 static struct db *db;
@@ -308,20 +308,14 @@ static int setup(void **state)
 {
 	(void)state;
 	token_init();
-	assert_non_null(mkdtemp(dir));
-	char p[256];
-	snprintf(p, sizeof(p), "%s/t.db", dir);
-	db = db_open(p);
-	return db && migrate_apply(db, "migrations") > 0 ? 0 : -1;
+	db = testdb_open(dir);
+	return db ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	db_close(db);
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return testdb_close(db, dir);
 }
 
 int main(void)
