@@ -11,61 +11,31 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { openBrowser } from '../lib/browser.mjs';
 import { startServer, assertCleanExit, LANGS } from '../lib/server.mjs';
 import { tr } from '../lib/catalog.mjs';
 import { startSmtp } from '../lib/smtp.mjs';
 
-const CHROMIUM = process.env.OVI_TEST_CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-	'--disable-component-update', '--disable-sync'];
 
-let srv, smtp, ctx, profile;
-const problems = [];
+let srv, smtp, browser, ctx, problems;
 
 before(async () => {
 	smtp = await startSmtp({ mode: 'ok' });
 	srv = await startServer({ env: { OVI_SMTP_URL: `smtp://127.0.0.1:${smtp.port}` } });
-	profile = await mkdtemp(path.join(os.tmpdir(), 'ovi-chromium-'));
-	ctx = await chromium.launchPersistentContext(profile, {
-		executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 },
-		locale: 'en-GB', timeout: 60000, acceptDownloads: true,
-	});
-	ctx.setDefaultTimeout(15000);
-	ctx.on('page', watch);
-	for (const p of ctx.pages()) watch(p);
+	browser = await openBrowser({ acceptDownloads: true, downloads: ['/member/export'] });
+	({ ctx, problems } = browser);
 });
 
 after(async () => {
-	if (ctx) await ctx.close().catch(() => {});
-	if (profile) await rm(profile, { recursive: true, force: true });
+	if (browser) await browser.close();
 	if (srv) await srv.stop();
 	if (smtp) await smtp.stop();
 });
 
-function watch(page) {
-	page.on('console', (m) => {
-		if (m.type() !== 'error') return;
-		const where = m.location()?.url || '';
-		if (m.text().startsWith('Failed to load resource') && where.endsWith('/favicon.ico')) return;
-		problems.push(`${page.url()}: console: ${m.text()} (${where})`);
-	});
-	page.on('pageerror', (e) => problems.push(`${page.url()}: page error: ${e.message}`));
-	page.on('requestfailed', (r) => {
-		// A download is "aborted" as a navigation; that is how Chromium reports it.
-		if (r.url().includes('/member/export')) return;
-		problems.push(`${r.url()}: request failed: ${r.failure()?.errorText}`);
-	});
-}
 
-async function freshPage() {
-	await ctx.clearCookies();
-	for (const p of ctx.pages()) await p.close();
-	return ctx.newPage();
-}
+const freshPage = () => browser.freshPage();
 
 function sql(query) {
 	return new Promise((resolve, reject) => {

@@ -8,63 +8,32 @@
 // participant registration is refused with the kind page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { openBrowser } from '../lib/browser.mjs';
 import { startServer, assertCleanExit, REPO, LANGS } from '../lib/server.mjs';
 import { Client, csrfField } from '../lib/http.mjs';
 import { tr } from '../lib/catalog.mjs';
 import { startSmtp } from '../lib/smtp.mjs';
 
-const CHROMIUM = process.env.OVI_TEST_CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-	'--disable-component-update', '--disable-sync'];
 
-let srv, smtp, ctx, profile;
-const problems = []; // console errors, page errors, failed requests
+let srv, smtp, browser, ctx, problems;
 
 before(async () => {
 	smtp = await startSmtp({ mode: 'ok' });
 	srv = await startServer({ env: { OVI_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, OVI_PARTICIPANT_MAX_REGISTRATIONS: '2' } });
-	profile = await mkdtemp(path.join(os.tmpdir(), 'ovi-chromium-'));
-	ctx = await chromium.launchPersistentContext(profile, {
-		executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 },
-		locale: 'en-GB', timeout: 60000,
-	});
-	ctx.setDefaultTimeout(15000);
-	ctx.on('page', watch);
-	for (const p of ctx.pages()) watch(p);
+	browser = await openBrowser();
+	({ ctx, problems } = browser);
 });
 
 after(async () => {
-	if (ctx) await ctx.close().catch(() => {});
-	if (profile) await rm(profile, { recursive: true, force: true });
+	if (browser) await browser.close();
 	if (srv) await srv.stop();
 	if (smtp) await smtp.stop();
 });
 
-function watch(page) {
-	page.on('console', (m) => {
-		if (m.type() !== 'error') return;
-		const where = m.location()?.url || '';
-		// The browser's own favicon request, and the status of a page itself
-		// (422, 410: the tests check those), are not the page's doing.
-		if (m.text().startsWith('Failed to load resource') && (where.endsWith('/favicon.ico') || where === page.url())) return;
-		problems.push(`${page.url()}: console: ${m.text()} (${where})`);
-	});
-	page.on('response', (r) => {
-		if (r.status() >= 400 && r.request().resourceType() !== 'document')
-			problems.push(`${r.url()}: ${r.status()} for a ${r.request().resourceType()}`);
-	});
-	page.on('pageerror', (e) => problems.push(`${page.url()}: page error: ${e.message}`));
-}
 
-async function freshPage() {
-	await ctx.clearCookies();
-	for (const p of ctx.pages()) await p.close();
-	return ctx.newPage();
-}
+const freshPage = () => browser.freshPage();
 
 function assertNoProblems() {
 	const list = problems.splice(0, problems.length);

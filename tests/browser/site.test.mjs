@@ -5,62 +5,29 @@
 // home page go to build/screenshots/ (not committed).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { openBrowser } from '../lib/browser.mjs';
 import { startServer, assertCleanExit, REPO, LANGS, PUBLIC_PAGES, STAFF_EMAIL, STAFF_PASSWORD, ORG_NAME } from '../lib/server.mjs';
 import { tr } from '../lib/catalog.mjs';
 
-const CHROMIUM = process.env.OVI_TEST_CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-	'--disable-component-update', '--disable-sync'];
 const LANG_NAMES = { sv: 'Svenska', fi: 'Suomi', en: 'English' };
 
-let srv, ctx, profile;
-const problems = []; // console errors, page errors, CSP reports, failed requests
+let srv, browser, ctx, problems;
 
 before(async () => {
 	srv = await startServer();
-	profile = await mkdtemp(path.join(os.tmpdir(), 'ovi-chromium-'));
-	ctx = await chromium.launchPersistentContext(profile, {
-		executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 },
-		locale: 'en-GB', timeout: 60000,
-	});
-	ctx.setDefaultTimeout(15000);
-	ctx.on('page', watch);
-	for (const p of ctx.pages()) watch(p);
+	browser = await openBrowser();
+	({ ctx, problems } = browser);
 });
 
 after(async () => {
-	if (ctx) await ctx.close().catch(() => {});
-	if (profile) await rm(profile, { recursive: true, force: true });
+	if (browser) await browser.close();
 	if (srv) await srv.stop();
 });
 
-function watch(page) {
-	// The browser's own /favicon.ico request is not the page's doing
-	// (tests/http/pages.test.mjs has a test for it).
-	page.on('console', (m) => {
-		if (m.type() !== 'error') return;
-		const where = m.location()?.url || '';
-		if (m.text().startsWith('Failed to load resource') && where.endsWith('/favicon.ico')) return;
-		problems.push(`${page.url()}: console: ${m.text()} (${where})`);
-	});
-	page.on('response', (r) => {
-		if (r.status() >= 400 && r.request().resourceType() !== 'document')
-			problems.push(`${r.url()}: ${r.status()} for a ${r.request().resourceType()}`);
-	});
-	page.on('pageerror', (e) => problems.push(`${page.url()}: page error: ${e.message}`));
-	page.on('requestfailed', (r) => problems.push(`${r.url()}: request failed: ${r.failure()?.errorText}`));
-}
 
-/** A fresh tab with no cookies of earlier tests. */
-async function freshPage() {
-	await ctx.clearCookies();
-	for (const p of ctx.pages()) await p.close();
-	return ctx.newPage();
-}
+const freshPage = () => browser.freshPage();
 
 function takeProblems() {
 	return problems.splice(0, problems.length);
