@@ -15,6 +15,7 @@
 #include "domain/matching.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "testdb.h"
 
 static char dir[] = "/tmp/ovi-matching-XXXXXX";
 static struct db *db;
@@ -59,12 +60,8 @@ static int setup(void **state)
 {
 	(void)state;
 	strcpy(dir, "/tmp/ovi-matching-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	char p[256];
-	snprintf(p, sizeof(p), "%s/t.db", dir);
-	db = db_open(p);
-	if (!db || migrate_apply(db, "migrations") <= 0)
+	db = testdb_open(dir);
+	if (!db)
 		return -1;
 	muni("FI-091", "FI-01", 60170000, 24940000); /* Helsinki */
 	muni("FI-049", "FI-01", 60210000, 24660000); /* Espoo */
@@ -86,10 +83,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	db_close(db);
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return testdb_close(db, dir);
 }
 
 static int64_t run(void)

@@ -16,6 +16,7 @@
 #include "domain/profile.h"
 #include "http/form.h"
 #include "store/migrate.h"
+#include "testdb.h"
 
 static char dir[] = "/tmp/ovi-profile-XXXXXX";
 static struct db *db;
@@ -418,11 +419,8 @@ static void store_and_load(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	char p[256];
-	snprintf(p, sizeof(p), "%s/t.db", dir);
-	db = db_open(p);
-	if (!db || migrate_apply(db, "migrations") <= 0)
+	db = testdb_open(dir);
+	if (!db)
 		return -1;
 	A = arena_new(64 << 20);
 	seed_refdata();
@@ -433,10 +431,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	arena_free(A);
-	db_close(db);
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return testdb_close(db, dir);
 }
 
 int main(void)

@@ -16,6 +16,7 @@
 #include "domain/refdata.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "testdb.h"
 
 static char dir[] = "/tmp/ovi-refdata-XXXXXX";
 static struct db *db;
@@ -366,22 +367,16 @@ static void bad_data_is_refused(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	char p[256];
-	snprintf(p, sizeof(p), "%s/t.db", dir);
-	db = db_open(p);
+	db = testdb_open(dir);
 	a = arena_new((size_t)64 << 20);
-	return db && a && migrate_apply(db, "migrations") > 0 ? 0 : -1;
+	return db && a ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
 	arena_free(a);
-	db_close(db);
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return testdb_close(db, dir);
 }
 
 int main(void)

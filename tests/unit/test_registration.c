@@ -20,6 +20,7 @@
 #include "domain/registration.h"
 #include "http/form.h"
 #include "store/migrate.h"
+#include "testdb.h"
 
 static char dir[] = "/tmp/ovi-registration-XXXXXX";
 static struct db *db;
@@ -374,11 +375,8 @@ static int setup(void **state)
 {
 	(void)state;
 	token_init();
-	assert_non_null(mkdtemp(dir));
-	char p[256];
-	snprintf(p, sizeof(p), "%s/t.db", dir);
-	db = db_open(p);
-	if (!db || migrate_apply(db, "migrations") <= 0)
+	db = testdb_open(dir);
+	if (!db)
 		return -1;
 	A = arena_new(64 << 20);
 	seed_refdata();
@@ -389,10 +387,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	arena_free(A);
-	db_close(db);
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return testdb_close(db, dir);
 }
 
 int main(void)
