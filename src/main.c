@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/token.h"
@@ -137,7 +138,7 @@ static int cmd_demo(const struct config *cfg)
 	struct db *db = open_migrated(cfg);
 	if (!db)
 		return 1;
-	int n = demo_populate(db, time(NULL));
+	int n = demo_populate(db, clock_now());
 	db_close(db);
 	if (n < 0)
 		return 1;

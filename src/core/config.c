@@ -55,6 +55,16 @@ static const struct setting settings[] = {
 	S("eligibility_door_opener", eligibility_door_opener),
 	S("countries", countries),
 	S("time_zone", time_zone),
+	B("match_auto_publish", match_auto_publish),
+	U("meeting_lead_days", meeting_lead_days),
+	U("meeting_day_start", meeting_day_start),
+	U("meeting_day_end", meeting_day_end),
+	U("match_remind_days", match_remind_days),
+	U("match_expiry_days", match_expiry_days),
+	U("match_followup_hours", match_followup_hours),
+	U("match_link_days", match_link_days),
+	U("scheduler_poll", scheduler_poll_s),
+	B("test_clock", test_clock),
 };
 
 int config_set(struct config *cfg, const char *name, const char *value)
@@ -164,6 +174,14 @@ int config_load(struct config *cfg, const char *file)
 		.eligibility_door_opener = "established,three_years_work,national_language",
 		.countries = "FI,SE",
 		.time_zone = "Europe/Helsinki",
+		.meeting_lead_days = 5,
+		.meeting_day_start = 9,
+		.meeting_day_end = 17,
+		.match_remind_days = 4,
+		.match_expiry_days = 10,
+		.match_followup_hours = 24,
+		.match_link_days = 30,
+		.scheduler_poll_s = 60,
 	};
 	if (!file)
 		file = getenv("OVI_CONFIG");
@@ -189,5 +207,15 @@ int config_load(struct config *cfg, const char *file)
 		return error("config: mail_retry_base must be between 1 and 3600 seconds");
 	if (cfg->mail_poll_ms < 10 || cfg->mail_poll_ms > 600000)
 		return error("config: mail_poll_ms must be between 10 and 600000");
+	if (cfg->meeting_day_start > 23 || cfg->meeting_day_end > 24 || cfg->meeting_day_start >= cfg->meeting_day_end)
+		return error("config: meeting_day_start must be before meeting_day_end (hours 0-24)");
+	if (cfg->meeting_lead_days > 60)
+		return error("config: meeting_lead_days must be at most 60");
+	if (cfg->match_remind_days == 0 || cfg->match_expiry_days <= cfg->match_remind_days || cfg->match_expiry_days > 365)
+		return error("config: match_remind_days must be at least 1 and below match_expiry_days (at most 365)");
+	if (cfg->match_followup_hours > 24 * 60 || cfg->match_link_days == 0 || cfg->match_link_days > 365)
+		return error("config: match_followup_hours at most 1440, match_link_days 1-365");
+	if (cfg->scheduler_poll_s == 0 || cfg->scheduler_poll_s > 3600)
+		return error("config: scheduler_poll must be between 1 and 3600 seconds");
 	return 0;
 }

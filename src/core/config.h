@@ -43,6 +43,17 @@ struct config {
 	char eligibility_door_opener[256];
 	char countries[16];        /* municipalities offered: "FI", "SE" or "FI,SE" */
 	char time_zone[64];        /* IANA name, e.g. Europe/Helsinki */
+	/* Matches (docs/matches.md) */
+	bool match_auto_publish;      /* publish every run's proposals at once */
+	unsigned meeting_lead_days;   /* the suggested meeting is at least this many days ahead */
+	unsigned meeting_day_start;   /* first hour a suggested meeting may start (local time) */
+	unsigned meeting_day_end;     /* suggested meetings end by this hour */
+	unsigned match_remind_days;   /* remind whoever has not answered after this */
+	unsigned match_expiry_days;   /* an unconfirmed match expires after this */
+	unsigned match_followup_hours; /* ask "did you meet?" this long after the meeting time */
+	unsigned match_link_days;     /* lifetime of the links in match e-mails */
+	unsigned scheduler_poll_s;    /* the scheduler looks for due jobs this often */
+	bool test_clock;              /* tests only: POST /test/clock moves the clock */
 };
 
 /* Fill cfg. Returns 0, or -1 with an error logged (unknown setting, bad

@@ -11,7 +11,10 @@
 #include "core/token.h"
 #include "store/db.h"
 
-enum token_state { TOKEN_OK = 0, TOKEN_UNKNOWN = -1, TOKEN_EXPIRED = -2, TOKEN_USED = -3 };
+enum token_state {
+	TOKEN_OK = 0, TOKEN_UNKNOWN = -1, TOKEN_EXPIRED = -2, TOKEN_USED = -3,
+	TOKEN_WRONG = -4, /* valid, but for another match or person (domain/matches.h) */
+};
 
 /* Make a token for purpose ("confirm", "login") valid for ttl_s seconds.
  * registration_id may be 0. Returns 0 or -1. */

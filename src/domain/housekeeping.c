@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "domain/registration.h"
 
@@ -51,7 +52,7 @@ static void *loop(void *p)
 	while (!h->stop) {
 		pthread_mutex_unlock(&h->mu);
 		if (db) {
-			int n = housekeeping_run(db, h->cfg, time(NULL));
+			int n = housekeeping_run(db, h->cfg, clock_now());
 			if (n > 0)
 				log_info("housekeeping: removed %d expired rows", n);
 		}

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/buf.h"
 #include "core/log.h"
 #include "domain/staff.h"
@@ -584,7 +585,7 @@ int matching_cli_run(struct db *db, FILE *out)
 	struct matching_opts o;
 	matching_opts_default(&o);
 	int64_t id = 0;
-	if (matching_run(db, &o, 0, (int64_t)time(NULL), &id)) {
+	if (matching_run(db, &o, 0, clock_now(), &id)) {
 		fprintf(stderr, "ovi match run: the run failed (see the log)\n");
 		return 1;
 	}

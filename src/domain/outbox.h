@@ -34,6 +34,7 @@ struct outbox_new {
 	const char *text;
 	const char *html;
 	const char *reply_to;  /* "" for none */
+	const char *attach_name, *attach_type, *attach_data; /* one attachment, all "" (NULL) for none */
 };
 
 /* Insert a queued message, due now, with a new Message-ID
@@ -64,6 +65,7 @@ int64_t outbox_backoff(const struct outbox_policy *p, int64_t attempts);
 struct outbox_msg {
 	int64_t id, created_at, attempts;
 	char *kind, *to_email, *to_name, *mail_lang, *subject, *text, *html, *reply_to, *message_id;
+	char *attach_name, *attach_type, *attach_data; /* "" when there is none */
 };
 void outbox_msg_free(struct outbox_msg *m);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "domain/password.h"
 
@@ -18,7 +19,7 @@ int64_t staff_upsert(struct db *db, const char *email, const char *password)
 		r = db_run(db, "UPDATE staff SET password_hash = ?, disabled = 0 WHERE id = ?", "si", hash, id);
 	else
 		r = db_run(db, "INSERT INTO staff (email, password_hash, created_at) VALUES (?, ?, ?)", "ssi",
-			   email, hash, (int64_t)time(NULL));
+			   email, hash, clock_now());
 	if (r)
 		return -1;
 	if (id < 0)
@@ -79,7 +80,7 @@ int audit(struct db *db, int64_t staff_id, const char *action, const char *detai
 {
 	if (staff_id > 0)
 		return db_run(db, "INSERT INTO audit_log (at, staff_id, action, detail) VALUES (?, ?, ?, ?)",
-			      "iiss", (int64_t)time(NULL), staff_id, action, detail);
+			      "iiss", clock_now(), staff_id, action, detail);
 	return db_run(db, "INSERT INTO audit_log (at, staff_id, action, detail) VALUES (?, NULL, ?, ?)",
-		      "iss", (int64_t)time(NULL), action, detail);
+		      "iss", clock_now(), action, detail);
 }

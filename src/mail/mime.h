@@ -27,6 +27,7 @@ enum {
 	MIME_MAX_SUBJECT = 1000,      /* the subject, in bytes */
 	MIME_MAX_MSGID = 250,         /* a Message-ID with its <> */
 	MIME_MAX_BODY = 256 * 1024,   /* each of the text and HTML parts, in bytes */
+	MIME_MAX_ATTACH = 256 * 1024, /* the attachment, in bytes */
 	MIME_MAX_MESSAGE = 2 << 20,   /* the whole message; the worst case of the limits above fits */
 	MIME_LINE_MAX = 78,           /* folded header lines and body lines (QP: 76) */
 };
@@ -52,6 +53,15 @@ struct mime_msg {
 	const char *html;       /* the text/html part; empty for a text-only message */
 	const char *message_id; /* "<random@host>" */
 	int64_t date;           /* Unix time of the Date header */
+	/* One optional attachment (empty attach_data: none): the body becomes
+	 * multipart/mixed with the alternative part first, then this part,
+	 * base64 with Content-Disposition: attachment; filename=attach_name.
+	 * attach_type is a MIME type with optional parameters, e.g.
+	 * "text/calendar; charset=UTF-8; method=PUBLISH"; attach_name is a
+	 * plain ASCII file name ([A-Za-z0-9._-], at most 64). */
+	const char *attach_name;
+	const char *attach_type;
+	const char *attach_data;  /* at most MIME_MAX_ATTACH bytes */
 };
 
 /* Append the whole message to out. On any error nothing is appended. */

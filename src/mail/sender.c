@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "domain/outbox.h"
 #include "mail/mime.h"
@@ -69,7 +70,7 @@ static void deliver(struct db *db, const struct mail_sender_opts *o, const struc
 	enum smtp_result r = smtp_send(&so, from, m->to_email, b.data, b.len, err, sizeof(err));
 	buf_free(&b);
 	/* The delivery took time: record it at the time it ended. */
-	int64_t end = (int64_t)time(NULL);
+	int64_t end = clock_now();
 	if (end < now)
 		end = now;
 	switch (r) {
@@ -114,7 +115,7 @@ int mail_sender_run_once(struct db *db, const struct mail_sender_opts *o, int64_
 		deliver(db, o, &p, &m, now);
 		outbox_msg_free(&m);
 		n++;
-		int64_t t = (int64_t)time(NULL);
+		int64_t t = clock_now();
 		if (t > now)
 			now = t;
 	}
@@ -141,7 +142,7 @@ static void *run(void *arg)
 	}
 	int64_t last_recover = 0, burst_until = 0;
 	for (;;) {
-		int64_t now = (int64_t)time(NULL);
+		int64_t now = clock_now();
 		if (now - last_recover >= RECOVER_EVERY_S) {
 			int k = outbox_recover(db, now, &p);
 			if (k > 0)
@@ -153,7 +154,7 @@ static void *run(void *arg)
 		/* Sleep until the next message is due, the poll interval, a
 		 * wake or the stop. */
 		int64_t next = outbox_next_due(db);
-		now = (int64_t)time(NULL);
+		now = clock_now();
 		int64_t wait_ms = poll_ms;
 		if (next != INT64_MAX && (next - now) * 1000 < wait_ms)
 			wait_ms = next > now ? (next - now) * 1000 : 0;

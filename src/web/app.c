@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "domain/session.h"
 #include "domain/staff.h"
@@ -371,7 +372,7 @@ void app_handle(void *p, struct http_req *req, struct http_resp *resp)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct ctx c = {
 		.app = app, .req = req, .resp = resp, .a = req->a, .staff_id = -1, .person_id = -1,
-		.now = time(NULL),
+		.now = clock_now(),
 	};
 	const char *route_name = "-";
 	security_headers(&c);

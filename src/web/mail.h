@@ -13,6 +13,7 @@
 #define OVI_WEB_MAIL_H
 #include <stdint.h>
 
+#include "domain/notify.h"
 #include "web/app.h"
 
 /* Render templates/mail_<name>.html in `lang` with `data` (a map or NULL;
@@ -23,25 +24,8 @@
 int ctx_queue_mail(struct ctx *c, enum lang lang, const char *name, struct tval *data,
 		   const char *to_email, const char *to_name, int64_t person_id, const char *reply_to);
 
-/* What ctx_queue_mail needs, for code that runs outside a request (jobs,
- * tests). */
-struct mail_env {
-	struct db *db;
-	const struct tmpl_set *tmpl;
-	const struct i18n *i18n;   /* NULL: untranslated (English) */
-	const struct config *cfg;  /* base_url, org_name, contact_email */
-	struct arena *a;           /* scratch for the rendering */
-	int64_t now;
-};
-
-/* The same as ctx_queue_mail; returns the new outbox id, or -1. */
-int64_t mail_queue(const struct mail_env *e, enum lang lang, const char *name, struct tval *data,
-		   const char *to_email, const char *to_name, int64_t person_id, const char *reply_to);
-
-/* Render without queueing: the subject, text and HTML that mail_queue
- * would store, in malloc()ed strings (free them). 0 or -1. For tests and
- * previews. */
-int mail_render(const struct mail_env *e, enum lang lang, const char *name, struct tval *data, char **subject,
-		char **text, char **html);
+/* The mail environment of this request (for domain functions that queue
+ * mail: domain/matches.h). */
+void ctx_mail_env(struct ctx *c, struct mail_env *e);
 
 #endif

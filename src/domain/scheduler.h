@@ -1,0 +1,54 @@
+/* Scheduled work (table jobs, migrations/008_matches.sql).
+ *
+ * A job says "at due_at, do `kind` for ref_id". jobs_add() is called in the
+ * transaction of the change that makes the job necessary. A runner claims
+ * one due job at a time with a conditional UPDATE (done_at IS NULL) in a
+ * transaction that also does the work, so with several processes on one
+ * database a job is done once: if the work fails, everything rolls back
+ * and the job is tried again later (attempts, a backoff, last_error).
+ *
+ * Handlers must check the state of what they act on: a job may have been
+ * made unnecessary by a later change (an answered match needs no
+ * reminder), and then the handler does nothing and returns 0. */
+#ifndef OVI_SCHEDULER_H
+#define OVI_SCHEDULER_H
+#include <stdint.h>
+
+#include "domain/notify.h"
+#include "store/db.h"
+
+/* A job's work; runs in the job's transaction. e->now is the runner's
+ * now. 0 done (or nothing to do), -1 failed (rolled back, retried). */
+typedef int (*job_fn)(const struct mail_env *e, int64_t ref_id, int64_t due_at);
+
+struct job_kind {
+	const char *kind;
+	job_fn fn;
+};
+
+/* The known kinds (scheduler.c lists them; an unknown kind in the table is
+ * marked done with last_error "unknown kind"). */
+extern const struct job_kind job_kinds[];
+
+/* Add a job (in the caller's transaction). kind must be one of
+ * job_kinds. 0, or -1. */
+int jobs_add(struct db *db, const char *kind, int64_t ref_id, int64_t due_at, int64_t now);
+
+/* Do every job due at e->now, oldest due first, at most max (0: no limit),
+ * each in its own transaction on e->db (e->db must not be in a
+ * transaction). e->a is reset between jobs. Returns how many were done,
+ * or -1 on a database error. A failed job counts as not done: its
+ * attempts go up and due_at moves 5 min * 2^attempts (capped at a day)
+ * ahead. */
+int jobs_run_due(const struct mail_env *e, int max);
+
+/* The thread of `ovi serve` that runs jobs_run_due() every poll_s seconds
+ * (cfg->scheduler_poll_s) with its own database connection and arena, and
+ * whenever scheduler_wake() is called. */
+struct scheduler;
+struct scheduler *scheduler_start(const struct config *cfg, const struct tmpl_set *tmpl, const struct i18n *i18n);
+void scheduler_stop(struct scheduler *s);
+/* Run a pass now (no-op when none runs). */
+void scheduler_wake(void);
+
+#endif
