@@ -2,7 +2,7 @@
 # both first run scripts/deps.sh, which installs only what is missing.
 
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 libsodium jansson libcurl
+PKGS    := libmicrohttpd sqlite3 libsodium jansson libcurl libical
 SHELL   := /bin/bash
 WARN    := -std=c17 -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2
 DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE

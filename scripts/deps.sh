@@ -7,7 +7,7 @@ mode=${1:-run}
 cd "$(dirname "$0")/.."
 
 pkgs=(build-essential pkg-config gettext iso-codes
-      libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libcurl4-openssl-dev sqlite3)
+      libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libcurl4-openssl-dev libical-dev tzdata sqlite3)
 if [ "$mode" = run ]; then
 	pkgs+=(python3-aiosmtpd)   # the local SMTP sink of `make run` (scripts/run.sh)
 fi

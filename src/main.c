@@ -7,13 +7,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/token.h"
 #include "domain/demo.h"
 #include "domain/housekeeping.h"
+#include "domain/matches.h"
 #include "domain/matching.h"
+#include "domain/scheduler.h"
 #include "domain/password.h"
 #include "domain/refdata.h"
 #include "domain/staff.h"
@@ -34,6 +37,9 @@ static const char usage[] =
 	"  demo               create the demo staff account (print its login) and demo people\n"
 	"  tmpl-strings DIR   check the templates in DIR and print their messages for xgettext\n"
 	"  match run          match the waiting registrations: a dry run, stored for the admin pages\n"
+	"                     (published at once when match_auto_publish is on)\n"
+	"  match publish RUN  publish every proposal of run RUN: introduce the pairs by e-mail\n"
+	"  jobs run           do the scheduled work that is due (reminders, expiry, follow-ups) once\n"
 	"  match solve FILE   solve a b-matching in DIMACS min-cost-flow format, exactly\n"
 	"  match gen [...]    generate a synthetic population (see `ovi match gen --help`)\n";
 
@@ -67,14 +73,101 @@ static struct db *open_migrated(const struct config *cfg)
 	return db;
 }
 
+/* What commands that send e-mail need: templates, catalogues, settings
+ * (the web application's, without serving). */
+static int with_app(const struct config *cfg, struct app *app, struct mail_env *e, struct arena **a)
+{
+	struct db *db = open_migrated(cfg);
+	if (!db)
+		return -1;
+	db_close(db);
+	if (app_init(app, cfg)) {
+		app_free(app);
+		return -1;
+	}
+	*a = arena_new(8 << 20);
+	*e = (struct mail_env){ .db = app_db(app), .tmpl = app->tmpl, .i18n = app->i18n, .cfg = &app->cfg, .a = *a,
+				.now = clock_now() };
+	if (!*a || !e->db) {
+		arena_free(*a);
+		app_free(app);
+		return -1;
+	}
+	return 0;
+}
+
+static int publish_run(struct mail_env *e, int64_t run_id)
+{
+	int published = 0, skipped = 0;
+	if (db_begin(e->db))
+		return 1;
+	int r = matches_publish(e, run_id, NULL, 0, 0, &published, &skipped);
+	if (r || db_commit(e->db)) {
+		db_rollback(e->db);
+		fprintf(stderr, r == MATCHES_NOT_NOW ? "run %lld is not a draft run\n" : "run %lld: publishing failed\n",
+			(long long)run_id);
+		return 1;
+	}
+	if (published)
+		audit(e->db, 0, "match_publish", "");
+	printf("run %lld: %d introduced, %d skipped (no longer free)\n", (long long)run_id, published, skipped);
+	return 0;
+}
+
 static int cmd_match_run(const struct config *cfg)
 {
 	struct db *db = open_migrated(cfg);
 	if (!db)
 		return 1;
 	int rc = matching_cli_run(db, stdout);
+	int64_t run = db_int(db, 0, "SELECT MAX(id) FROM match_runs", "");
 	db_close(db);
+	if (rc || !cfg->match_auto_publish)
+		return rc;
+	struct app app;
+	struct mail_env e;
+	struct arena *a;
+	if (with_app(cfg, &app, &e, &a))
+		return 1;
+	rc = publish_run(&e, run);
+	arena_free(a);
+	app_free(&app);
 	return rc;
+}
+
+static int cmd_match_publish(const struct config *cfg, const char *arg)
+{
+	char *end;
+	long long run = strtoll(arg, &end, 10);
+	if (!*arg || *end || run <= 0) {
+		fputs("usage: ovi match publish RUN_ID\n", stderr);
+		return 2;
+	}
+	struct app app;
+	struct mail_env e;
+	struct arena *a;
+	if (with_app(cfg, &app, &e, &a))
+		return 1;
+	int rc = publish_run(&e, run);
+	arena_free(a);
+	app_free(&app);
+	return rc;
+}
+
+static int cmd_jobs_run(const struct config *cfg)
+{
+	struct app app;
+	struct mail_env e;
+	struct arena *a;
+	if (with_app(cfg, &app, &e, &a))
+		return 1;
+	int n = jobs_run_due(&e, 0);
+	arena_free(a);
+	app_free(&app);
+	if (n < 0)
+		return 1;
+	printf("jobs: %d\n", n);
+	return 0;
 }
 
 static int cmd_migrate(const struct config *cfg)
@@ -204,6 +297,12 @@ static int cmd_serve(const struct config *cfg)
 	}
 	/* Removes expired sessions, links and unconfirmed registrations. */
 	struct housekeeper *hk = housekeeper_start(cfg, 60);
+	/* Reminders, expiry, follow-ups: due jobs, claimed in the database. */
+	struct scheduler *sched = scheduler_start(&app.cfg, app.tmpl, app.i18n);
+	if (cfg->test_clock) {
+		clock_allow_moving(true);
+		log_warn("ovi: test_clock is on: POST /test/clock moves this server's clock. Never in production.");
+	}
 	printf("ovi: serving on http://%s:%u/ (public address %s)\n", cfg->listen_addr, http_server_port(srv),
 	       cfg->base_url);
 	fflush(stdout);
@@ -211,6 +310,7 @@ static int cmd_serve(const struct config *cfg)
 	sigwait(&sigs, &sig);
 	log_info("ovi: stopping");
 	http_server_stop(srv);
+	scheduler_stop(sched);
 	housekeeper_stop(hk);
 	mail_sender_stop(mail);
 	app_free(&app);
@@ -269,6 +369,10 @@ int main(int argc, char **argv)
 		return cmd_demo(&cfg);
 	if (!strcmp(cmd, "match") && i + 1 < argc && !strcmp(argv[i + 1], "run"))
 		return cmd_match_run(&cfg);
+	if (!strcmp(cmd, "match") && i + 2 < argc && !strcmp(argv[i + 1], "publish"))
+		return cmd_match_publish(&cfg, argv[i + 2]);
+	if (!strcmp(cmd, "jobs") && i + 1 < argc && !strcmp(argv[i + 1], "run"))
+		return cmd_jobs_run(&cfg);
 	fputs(usage, stderr);
 	return 2;
 }

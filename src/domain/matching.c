@@ -95,11 +95,11 @@ static void weights_text(struct buf *b, const struct match_weights *w)
 		   "occ_unit=%d;occ_minor=%d;occ_sub_major=%d;occ_major=%d;occ_sector=%d;occ_min=%d;"
 		   "place_municipality=%d;place_region=%d;place_near=%d;near_km=%d;in_person_max_km=%d;"
 		   "mode_in_person=%d;mode_online=%d;pref_each=%d;pref_max=%d;wait_per_month=%d;"
-		   "wait_max_days=%d;first_meeting_bonus=%d;candidates=%u",
+		   "wait_max_days=%d;returned_bonus=%d;first_meeting_bonus=%d;candidates=%u",
 		   w->occ_unit, w->occ_minor, w->occ_sub_major, w->occ_major, w->occ_sector, w->occ_min,
 		   w->place_municipality, w->place_region, w->place_near, w->near_km, w->in_person_max_km,
 		   w->mode_in_person, w->mode_online, w->pref_each, w->pref_max, w->wait_per_month,
-		   w->wait_max_days, w->first_meeting_bonus, w->candidates);
+		   w->wait_max_days, w->returned_bonus, w->first_meeting_bonus, w->candidates);
 }
 
 static const char *occ_level_key(unsigned l)
@@ -196,13 +196,22 @@ static uint8_t modes_of(const char *s)
 	return MATCH_MODE_IN_PERSON | MATCH_MODE_ONLINE;
 }
 
+/* The pool: waiting registrations of people not erased. A door opener
+ * brings the capacity their matches have not used (open and met ones use
+ * it); a participant with an open match through another registration
+ * waits until it ends (one open match per person). */
+#define IN_POOL \
+	"r.status = 'waiting' AND NOT (r.role = 'participant' AND EXISTS (SELECT 1 FROM matches x" \
+	" JOIN registrations xr ON xr.id = x.participant WHERE xr.person_id = r.person_id" \
+	" AND x.state IN ('introduced', 'accepted', 'confirmed')))"
 static const char WAITING_SQL[] =
-	"SELECT r.id, r.person_id, r.role, r.capacity, COALESCE(r.confirmed_at, r.created_at),"
+	"SELECT r.id, r.person_id, r.role, r.capacity - (SELECT COUNT(*) FROM matches u WHERE u.door_opener = r.id"
+	" AND u.state IN ('introduced', 'accepted', 'confirmed', 'met')), COALESCE(r.confirmed_at, r.created_at),"
 	" p.occupation, p.sector, p.municipality, COALESCE(m.parent, p.region), p.meeting_mode,"
-	" m.lat_e6, m.lon_e6"
+	" m.lat_e6, m.lon_e6, r.returned_at IS NOT NULL"
 	" FROM registrations r JOIN people p ON p.id = r.person_id"
 	" LEFT JOIN ref_entries m ON m.kind = 'municipality' AND m.code = p.municipality"
-	" WHERE r.status = 'waiting' AND p.erased_at IS NULL ORDER BY r.id";
+	" WHERE " IN_POOL " AND p.erased_at IS NULL ORDER BY r.id";
 
 static int load_people(struct db *db, struct pool *pl, int64_t now)
 {
@@ -231,10 +240,15 @@ static int load_people(struct db *db, struct pool *pl, int64_t now)
 		m->id = db_col_int(st, 0);
 		m->person = db_col_int(st, 1);
 		int64_t c = db_col_int(st, 3);
+		if (opener && c < 1) { /* every meeting offered is taken */
+			(*n)--;
+			continue;
+		}
 		m->capacity = opener ? (uint16_t)(c < 1 ? 1 : c > OPENER_CAPACITY_MAX ? OPENER_CAPACITY_MAX : c) : 1;
 		if (!opener) {
 			int64_t days = (now - db_col_int(st, 4)) / DAY_S;
 			m->wait_days = (int32_t)(days < 0 ? 0 : days > 100000 ? 100000 : days);
+			m->returned = db_col_int(st, 12) != 0;
 		}
 		set_isco(m, db_col_text(st, 5));
 		uint32_t sec = intern_id(&pl->sectors, db_col_text(st, 6));
@@ -302,14 +316,19 @@ static int load_languages(struct db *db, struct pool *pl)
 	return s == DB_DONE ? 0 : -1;
 }
 
-/* Exclusions, as person pairs (later also pairs that met or declined). */
+/* Person pairs never proposed: exclusions, and pairs that met, did not
+ * meet or where one declined. */
 static int load_history(struct db *db, struct pool *pl)
 {
 	size_t cap = 0;
 	struct db_stmt *st = db_prepare(db,
 		"SELECT rp.person_id, ro.person_id FROM match_exclusions e"
 		" JOIN registrations rp ON rp.id = e.participant"
-		" JOIN registrations ro ON ro.id = e.door_opener ORDER BY e.participant, e.door_opener");
+		" JOIN registrations ro ON ro.id = e.door_opener"
+		" UNION SELECT rp.person_id, ro.person_id FROM matches x"
+		" JOIN registrations rp ON rp.id = x.participant"
+		" JOIN registrations ro ON ro.id = x.door_opener WHERE x.state IN ('met', 'not_met', 'declined')"
+		" ORDER BY 1, 2");
 	if (!st)
 		return -1;
 	enum db_step s;
@@ -426,12 +445,12 @@ static int store_run(struct db *db, const struct pool *pl, const struct match_we
 		char bd[512], langs[LANGS_MAX * (CODE_MAX + 1) + 8];
 		snprintf(bd, sizeof(bd),
 			 "occupation=%d;occ_level=%s;place=%d;place_level=%s;mode=%d;meeting=%s;preference=%d;"
-			 "wait=%d;wait_days=%d",
+			 "wait=%d;wait_days=%d;returned=%d",
 			 s->occupation, occ_level_key(s->occ_level), s->place, place_level_key(s->place_level), s->mode,
 			 s->meeting == MATCH_MODE_IN_PERSON ? "in_person"
 			 : s->meeting == MATCH_MODE_ONLINE  ? "online"
 							    : "none",
-			 s->preference, s->waiting, p->wait_days);
+			 s->preference, s->waiting, p->wait_days, p->returned);
 		size_t ln = 0;
 		langs[0] = '\0';
 		uint64_t shared = p->langs & d->langs;

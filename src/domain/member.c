@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/utf8.h"
 #include "domain/email_token.h"
+#include "domain/matches.h"
 
 bool member_email_normalise(const char *in, char *out, size_t n)
 {
@@ -106,7 +107,7 @@ bool member_status_final(const char *status)
 #define OPEN_STATUS "status NOT IN ('withdrawn', 'expired', 'closed')"
 
 enum member_withdraw_result member_withdraw(struct db *db, int64_t person_id, int64_t registration_id,
-					    int64_t now)
+					    int64_t now, const struct mail_env *e)
 {
 	if (db_begin(db))
 		return WITHDRAW_ERROR;
@@ -129,7 +130,8 @@ enum member_withdraw_result member_withdraw(struct db *db, int64_t person_id, in
 	else if (db_run(db, "INSERT INTO registration_events (registration_id, at, from_status, to_status, actor)"
 			" VALUES (?, ?, ?, 'withdrawn', 'person')", "iis", registration_id, now, status) ||
 		 db_run(db, "UPDATE registrations SET status = 'withdrawn', status_at = ? WHERE id = ?", "ii", now,
-			registration_id))
+			registration_id) ||
+		 (e && matches_release_registration(e, registration_id)))
 		r = WITHDRAW_ERROR;
 	if (r == WITHDRAW_OK) {
 		if (db_commit(db)) {
@@ -368,12 +370,29 @@ char *member_export_json(struct db *db, int64_t person_id, int64_t now)
 
 /* ---- erasure ------------------------------------------------------------ */
 
-int member_erase(struct db *db, int64_t person_id, int64_t now)
+int member_erase(struct db *db, int64_t person_id, int64_t now, const struct mail_env *e)
 {
 	if (db_begin(db))
 		return -1;
 	if (db_int(db, 0, "SELECT COUNT(*) FROM people WHERE id = ? AND erased_at IS NULL", "i", person_id) != 1)
 		goto fail;
+	/* Their open matches end first, while the other side can still be
+	 * told whom the e-mail is about. */
+	if (e) {
+		struct db_stmt *st = db_prepare(db, "SELECT id FROM registrations WHERE person_id = ? ORDER BY id");
+		int64_t regs[64];
+		size_t n = 0;
+		if (!st || db_bind_int(st, 1, person_id)) {
+			db_finalize(st);
+			goto fail;
+		}
+		while (n < 64 && db_step(st) == DB_ROW)
+			regs[n++] = db_col_int(st, 0);
+		db_finalize(st);
+		for (size_t i = 0; i < n; i++)
+			if (matches_release_registration(e, regs[i]))
+				goto fail;
+	}
 	if (db_run(db, "INSERT INTO registration_events (registration_id, at, from_status, to_status, actor, reason)"
 		       " SELECT id, ?, status, 'withdrawn', 'person', 'erased' FROM registrations"
 		       " WHERE person_id = ? AND " OPEN_STATUS, "ii", now, person_id) ||

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/notify.h"
+
 #include "core/token.h"
 #include "store/db.h"
 
@@ -58,9 +60,11 @@ enum member_withdraw_result {
 
 /* The person withdraws one of their registrations: status becomes
  * "withdrawn", with a registration_events row (actor "person"), in one
- * transaction. */
+ * transaction. Its open matches are cancelled and the other side is told
+ * (domain/matches.h), through e (NULL: only when there can be none, in
+ * tests). */
 enum member_withdraw_result member_withdraw(struct db *db, int64_t person_id, int64_t registration_id,
-					    int64_t now);
+					    int64_t now, const struct mail_env *e);
 
 /* Everything we hold about a person, as a JSON document (UTF-8, indented):
  * the person, their meeting languages, registrations with their status
@@ -80,9 +84,10 @@ char *member_export_json(struct db *db, int64_t person_id, int64_t now);
  * of people, registrations, their events, eligibility and consents, and the
  * fields role, status, sector, occupation, region, experience, education,
  * meeting mode, languages, e-mail language, gender, birth year, country of
- * birth, year of arrival, and the times. Returns 0, or -1 (nothing
+ * birth, year of arrival, and the times. Open matches are cancelled
+ * first, as for a withdrawal (e as there). Returns 0, or -1 (nothing
  * changed; also for an unknown or already erased person). */
-int member_erase(struct db *db, int64_t person_id, int64_t now);
+int member_erase(struct db *db, int64_t person_id, int64_t now, const struct mail_env *e);
 
 /* Format a Unix time as ISO 8601 UTC ("2026-11-23T14:30:00Z") into out. */
 void member_iso_time(int64_t t, char out[32]);

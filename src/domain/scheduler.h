@@ -26,8 +26,9 @@ struct job_kind {
 	job_fn fn;
 };
 
-/* The known kinds (scheduler.c lists them; an unknown kind in the table is
- * marked done with last_error "unknown kind"). */
+/* The known kinds, ended by { NULL, NULL } (scheduler.c lists them; an
+ * unknown kind in the table is marked done with last_error "unknown
+ * kind"). */
 extern const struct job_kind job_kinds[];
 
 /* Add a job (in the caller's transaction). kind must be one of
@@ -36,11 +37,19 @@ int jobs_add(struct db *db, const char *kind, int64_t ref_id, int64_t due_at, in
 
 /* Do every job due at e->now, oldest due first, at most max (0: no limit),
  * each in its own transaction on e->db (e->db must not be in a
- * transaction). e->a is reset between jobs. Returns how many were done,
+ * transaction). Each job gets a fresh arena of its own (e->a is not
+ * used) and e->now. Returns how many were done,
  * or -1 on a database error. A failed job counts as not done: its
- * attempts go up and due_at moves 5 min * 2^attempts (capped at a day)
- * ahead. */
+ * attempts go up and due_at moves 5 min * 2^attempts (attempts before
+ * this one: 5 min after the first failure, then 10, 20, ...; capped at a
+ * day) ahead, with a short last_error. max counts every job this call
+ * claims (done, failed or of an unknown kind). Each job is tried at most
+ * once per call, so a handler that keeps failing cannot make it spin. */
 int jobs_run_due(const struct mail_env *e, int max);
+
+/* jobs_run_due with another table of kinds (ended by { NULL, NULL }); for
+ * tests. Jobs of kinds not in `kinds` are "unknown". */
+int jobs_run_due_kinds(const struct mail_env *e, int max, const struct job_kind *kinds);
 
 /* The thread of `ovi serve` that runs jobs_run_due() every poll_s seconds
  * (cfg->scheduler_poll_s) with its own database connection and arena, and
@@ -48,7 +57,8 @@ int jobs_run_due(const struct mail_env *e, int max);
 struct scheduler;
 struct scheduler *scheduler_start(const struct config *cfg, const struct tmpl_set *tmpl, const struct i18n *i18n);
 void scheduler_stop(struct scheduler *s);
-/* Run a pass now (no-op when none runs). */
+/* Run a pass now (no-op when none runs). Safe from any thread; call it
+ * after the commit that added a due job. */
 void scheduler_wake(void);
 
 #endif

@@ -40,6 +40,8 @@ struct match_profile {
 	int32_t lat_e6, lon_e6; /* WGS84 in micro-degrees, valid when has_coords */
 	uint8_t has_coords;
 	int32_t wait_days;      /* participants: days waited so far (fairness) */
+	uint8_t returned;       /* back in the pool after a match that did not happen through
+	                         * no doing of theirs: returned_bonus points */
 	uint64_t langs;         /* meeting languages; bit i = caller's language i */
 	uint64_t tags;          /* optional preference tags this person has */
 	uint64_t wants;         /* tags this person would like the other to have */
@@ -81,6 +83,9 @@ struct match_weights {
 	int32_t pref_each, pref_max;
 	/* Fairness: wait_per_month points per 30 days waited, counted up to wait_max_days. */
 	int32_t wait_per_month, wait_max_days;
+	/* Priority for someone whose match fell through (the other declined or
+	 * never answered): added to their waiting points. */
+	int32_t returned_bonus;
 	/* Events: bonus for each person's first meeting of the event. */
 	int32_t first_meeting_bonus;
 	/* Candidate graph: keep each participant's top K door openers together

@@ -26,6 +26,7 @@ void match_weights_default(struct match_weights *w)
 	w->pref_max = 60;
 	w->wait_per_month = 20;
 	w->wait_max_days = 365;
+	w->returned_bonus = 200;
 	w->first_meeting_bonus = 1000;
 	w->candidates = 50;
 	w->objective = MATCH_MAX_PEOPLE;
@@ -42,7 +43,7 @@ int match_weights_check(const struct match_weights *w, const char **why)
 		F(occ_sector), F(occ_min), F(place_municipality),
 		F(place_region), F(place_near), F(near_km),
 		F(in_person_max_km), F(mode_in_person), F(mode_online),
-		F(pref_each), F(pref_max), F(wait_per_month), F(wait_max_days),
+		F(pref_each), F(pref_max), F(wait_per_month), F(wait_max_days), F(returned_bonus),
 		F(first_meeting_bonus),
 #undef F
 	};
@@ -226,7 +227,7 @@ int32_t match_wait_points(const struct match_weights *w, const struct match_prof
 		d = 0;
 	if (d > w->wait_max_days)
 		d = w->wait_max_days;
-	return (int32_t)(d * w->wait_per_month / 30);
+	return (int32_t)(d * w->wait_per_month / 30) + (p->returned ? w->returned_bonus : 0);
 }
 
 enum match_reason match_pair_eval(const struct match_weights *w,

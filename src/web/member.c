@@ -385,7 +385,9 @@ static void member_withdraw_post(struct ctx *c)
 		page_error(c, 404);
 		return;
 	}
-	switch (member_withdraw(c->db, c->person_id, id, c->now)) {
+	struct mail_env env;
+	ctx_mail_env(c, &env);
+	switch (member_withdraw(c->db, c->person_id, id, c->now, &env)) {
 	case WITHDRAW_OK:
 	case WITHDRAW_FINAL: /* a second click: it is withdrawn (or over) */
 		redirect(c, "/member?done=withdrawn");
@@ -443,7 +445,9 @@ static void member_delete_post(struct ctx *c)
 {
 	if (!need_member(c))
 		return;
-	if (member_erase(c->db, c->person_id, c->now)) {
+	struct mail_env env;
+	ctx_mail_env(c, &env);
+	if (member_erase(c->db, c->person_id, c->now, &env)) {
 		page_error(c, 500);
 		return;
 	}

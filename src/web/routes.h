@@ -14,5 +14,8 @@ extern const struct route people_routes[];   /* web/people.c: staff lists of peo
 extern const struct route mailbox_routes[];  /* web/mailbox.c: staff view of the outbox */
 extern const struct route taxonomy_routes[]; /* web/taxonomy.c: staff edit of reference data */
 extern const struct route matching_routes[]; /* web/matching.c: matching runs and proposals */
+extern const struct route meet_routes[];     /* web/meet.c: a member's matches, the links in match e-mails */
+extern const struct route matches_routes[];  /* web/matches.c: staff match board and match pages */
+extern const struct route testing_routes[];  /* web/testing.c: the movable clock (test_clock only) */
 
 #endif

@@ -142,11 +142,11 @@ static void withdraw(void **state)
 	int64_t closed = db_int(db, -1, "SELECT id FROM registrations WHERE person_id = ? AND status = 'closed'", "i", id);
 	int64_t theirs = db_int(db, -1, "SELECT id FROM registrations WHERE person_id = ? AND status = 'waiting'", "i",
 				other);
-	assert_int_equal(member_withdraw(db, id, theirs, 5000), WITHDRAW_NOT_FOUND);
-	assert_int_equal(member_withdraw(db, id, 999999, 5000), WITHDRAW_NOT_FOUND);
-	assert_int_equal(member_withdraw(db, id, closed, 5000), WITHDRAW_FINAL);
-	assert_int_equal(member_withdraw(db, id, open, 5000), WITHDRAW_OK);
-	assert_int_equal(member_withdraw(db, id, open, 5001), WITHDRAW_FINAL);
+	assert_int_equal(member_withdraw(db, id, theirs, 5000, NULL), WITHDRAW_NOT_FOUND);
+	assert_int_equal(member_withdraw(db, id, 999999, 5000, NULL), WITHDRAW_NOT_FOUND);
+	assert_int_equal(member_withdraw(db, id, closed, 5000, NULL), WITHDRAW_FINAL);
+	assert_int_equal(member_withdraw(db, id, open, 5000, NULL), WITHDRAW_OK);
+	assert_int_equal(member_withdraw(db, id, open, 5001, NULL), WITHDRAW_FINAL);
 	assert_int_equal(db_int(db, 0, "SELECT COUNT(*) FROM registrations WHERE id = ? AND status = 'withdrawn'"
 				       " AND status_at = 5000", "i", open), 1);
 	assert_int_equal(db_int(db, 0, "SELECT COUNT(*) FROM registration_events WHERE registration_id = ? AND at = 5000"
@@ -234,7 +234,7 @@ static void erase(void **state)
 	assert_int_equal(session_create(db, SESSION_MEMBER, id, 1900000000, tok), 0);
 	assert_true(session_lookup(db, SESSION_MEMBER, tok, 1900000001, 3600, 43200) == id);
 
-	assert_int_equal(member_erase(db, id, 1900000100), 0);
+	assert_int_equal(member_erase(db, id, 1900000100, NULL), 0);
 
 	/* Personal data: gone. */
 	assert_int_equal(count("SELECT COUNT(*) FROM people WHERE id = ? AND email IS NULL AND first_name = ''"
@@ -286,8 +286,8 @@ static void erase(void **state)
 	struct member_link l;
 	assert_int_equal(member_login_link(db, "erase@example.org", 1900000300, 900, &l), 0);
 	assert_null(member_export_json(db, id, 1900000300));
-	assert_int_equal(member_erase(db, id, 1900000400), -1);
-	assert_int_equal(member_erase(db, 999999, 1900000400), -1);
+	assert_int_equal(member_erase(db, id, 1900000400, NULL), -1);
+	assert_int_equal(member_erase(db, 999999, 1900000400, NULL), -1);
 	assert_int_equal(count("SELECT COUNT(*) FROM people WHERE id = ? AND erased_at = 1900000100", id), 1);
 	/* The address can be used for a new registration later. */
 	assert_int_equal(db_run(db, "INSERT INTO people (email, created_at, updated_at) VALUES ('erase@example.org', 1, 1)",
