@@ -44,7 +44,9 @@ int jobs_add(struct db *db, const char *kind, int64_t ref_id, int64_t due_at, in
  * this one: 5 min after the first failure, then 10, 20, ...; capped at a
  * day) ahead, with a short last_error. max counts every job this call
  * claims (done, failed or of an unknown kind). Each job is tried at most
- * once per call, so a handler that keeps failing cannot make it spin. */
+ * once per call, so a handler that keeps failing cannot make it spin, and
+ * jobs added while the call runs (by its handlers or others) wait for the
+ * next call, so a handler that adds a due job cannot either. */
 int jobs_run_due(const struct mail_env *e, int max);
 
 /* jobs_run_due with another table of kinds (ended by { NULL, NULL }); for
@@ -52,8 +54,11 @@ int jobs_run_due(const struct mail_env *e, int max);
 int jobs_run_due_kinds(const struct mail_env *e, int max, const struct job_kind *kinds);
 
 /* The thread of `ovi serve` that runs jobs_run_due() every poll_s seconds
- * (cfg->scheduler_poll_s) with its own database connection and arena, and
- * whenever scheduler_wake() is called. */
+ * (cfg->scheduler_poll_s) with its own database connection (cfg->db) and
+ * now = clock_now(), and whenever scheduler_wake() is called. cfg, tmpl
+ * and i18n must outlive it. One per process: NULL when one runs already
+ * or the thread cannot start. scheduler_stop() lets a job under way
+ * finish; NULL is fine. */
 struct scheduler;
 struct scheduler *scheduler_start(const struct config *cfg, const struct tmpl_set *tmpl, const struct i18n *i18n);
 void scheduler_stop(struct scheduler *s);

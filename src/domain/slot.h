@@ -19,7 +19,7 @@ struct slot_rules {
 
 /* The first slot start >= the start of the day now + lead_days (local
  * midnight), on Monday to Friday, at a whole hour h with day_start <= h
- * and h + 1 <= day_end, such that [start, start + 1 h) overlaps no
+ * and h + 1 <= day_end, not before now, such that [start, start + 1 h) overlaps no
  * [busy[i], busy[i] + 1 h). Local hours are found with mktime (tm_isdst
  * = -1), so days when the clocks change give the same wall-clock hours.
  * Looks at most 120 days ahead. Returns the Unix time, or -1 when no slot
