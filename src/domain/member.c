@@ -337,6 +337,21 @@ static json_t *export_emails(struct db *db, int64_t person_id)
 			     " WHERE person_id = ? ORDER BY created_at, id", person_id, names, "ssssstt");
 }
 
+/* Their matches: what they answered and wrote, not the other person's data. */
+static json_t *export_matches(struct db *db, int64_t person_id)
+{
+	static const char *const names[] = { "id", "role", "state", "meeting_at", "created_at", "state_at", "answer",
+					     "met", "time_note", "decline_reason", "decline_note" };
+	return rows_json(db, "SELECT m.id, r.role, m.state, m.meeting_at, m.created_at, m.state_at,"
+			     " CASE WHEN r.role = 'participant' THEN m.participant_answer ELSE m.opener_answer END,"
+			     " CASE WHEN r.role = 'participant' THEN m.participant_met ELSE m.opener_met END,"
+			     " CASE WHEN m.time_by = r.role THEN m.time_note ELSE '' END,"
+			     " CASE WHEN m.ended_by = r.role THEN m.end_reason ELSE '' END,"
+			     " CASE WHEN m.ended_by = r.role THEN m.end_note ELSE '' END"
+			     " FROM matches m JOIN registrations r ON r.id = m.participant OR r.id = m.door_opener"
+			     " WHERE r.person_id = ? ORDER BY m.created_at, m.id", person_id, names, "isstttsssss");
+}
+
 char *member_export_json(struct db *db, int64_t person_id, int64_t now)
 {
 	json_t *person = export_person(db, person_id);
@@ -354,8 +369,9 @@ char *member_export_json(struct db *db, int64_t person_id, int64_t now)
 		rows_json(db, "SELECT notice_version, lang, at, registration_id FROM consents WHERE person_id = ?"
 			      " ORDER BY at, id", person_id, consent_names, "ssti"),
 		export_emails(db, person_id),
+		export_matches(db, person_id),
 	};
-	static const char *const keys[] = { "languages", "registrations", "consents", "emails" };
+	static const char *const keys[] = { "languages", "registrations", "consents", "emails", "matches" };
 	bool ok = doc != NULL;
 	for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++) {
 		if (!parts[i])
@@ -409,8 +425,25 @@ int member_erase(struct db *db, int64_t person_id, int64_t now, const struct mai
 	if (db_run(db, sql, "ii", person_id, person_id))
 		goto fail;
 	snprintf(sql, sizeof(sql), "UPDATE outbox SET to_email = '', to_name = '', subject = '',"
-		 " text_body = '', html_body = '' WHERE %s", byaddr);
+		 " text_body = '', html_body = '', attach_data = '' WHERE %s", byaddr);
 	if (db_run(db, sql, "ii", person_id, person_id))
+		goto fail;
+	/* Match e-mails that went to the other side told them about this
+	 * person: their bodies go too (the rows stay). Mail still to be sent
+	 * (telling the other side the match ended) is kept. */
+	if (db_run(db, "UPDATE outbox SET subject = '', text_body = '', html_body = '', attach_data = ''"
+		       " WHERE status IN ('sent', 'failed') AND id IN (SELECT mm.outbox_id FROM match_mails mm"
+		       " JOIN matches m ON m.id = mm.match_id JOIN registrations r ON r.id = m.participant"
+		       " OR r.id = m.door_opener WHERE r.person_id = ?)", "i", person_id))
+		goto fail;
+	/* What they wrote on their matches (notes with a new time or a
+	 * decline) goes; the states and times stay for statistics. */
+	if (db_run(db, "UPDATE matches SET time_note = '', end_note = '' WHERE participant IN (SELECT id FROM registrations"
+		       " WHERE person_id = ?) OR door_opener IN (SELECT id FROM registrations WHERE person_id = ?)", "ii",
+		   person_id, person_id) ||
+	    db_run(db, "UPDATE match_events SET note = '' WHERE actor IN ('participant', 'door_opener') AND match_id IN"
+		       " (SELECT m.id FROM matches m JOIN registrations r ON r.id = m.participant OR r.id = m.door_opener"
+		       " WHERE r.person_id = ?)", "i", person_id))
 		goto fail;
 	/* The region of the municipality stays; the municipality goes. */
 	if (db_run(db, "UPDATE people SET region = COALESCE((SELECT r.parent FROM ref_entries r WHERE"

@@ -69,7 +69,8 @@ enum member_withdraw_result member_withdraw(struct db *db, int64_t person_id, in
 /* Everything we hold about a person, as a JSON document (UTF-8, indented):
  * the person, their meeting languages, registrations with their status
  * history and eligibility statements, consents, and the e-mails sent to
- * them (subject, times, status; not the bodies). Times are ISO 8601 UTC.
+ * them (subject, times, status; not the bodies), and their matches (their
+ * own answers and notes, not the other person's data). Times are ISO 8601 UTC.
  * Returns a malloc()ed string, or NULL (unknown person or error). */
 char *member_export_json(struct db *db, int64_t person_id, int64_t now);
 
@@ -85,7 +86,8 @@ char *member_export_json(struct db *db, int64_t person_id, int64_t now);
  * fields role, status, sector, occupation, region, experience, education,
  * meeting mode, languages, e-mail language, gender, birth year, country of
  * birth, year of arrival, and the times. Open matches are cancelled
- * first, as for a withdrawal (e as there). Returns 0, or -1 (nothing
+ * first, as for a withdrawal (e as there); the notes they wrote on matches
+ * and the bodies of sent match e-mails about them are emptied. Returns 0, or -1 (nothing
  * changed; also for an unknown or already erased person). */
 int member_erase(struct db *db, int64_t person_id, int64_t now, const struct mail_env *e);
 
