@@ -224,6 +224,47 @@ static int add_staff(const struct config *cfg, const char *email, const char *gi
 
 /* The demo staff account (a new password each time, printed) and, once,
  * made-up people waiting for a match. */
+/* The first time: a published run, so the match board has something to
+ * show: every proposal introduced, a few accepted by one side or both. */
+static int demo_matches(const struct config *cfg)
+{
+	struct app app;
+	struct mail_env e;
+	struct arena *a;
+	if (with_app(cfg, &app, &e, &a))
+		return 1;
+	struct matching_opts o;
+	matching_opts_default(&o);
+	int64_t run;
+	int published = 0, skipped = 0, rc = 1;
+	if (matching_run(e.db, &o, 0, e.now, &run) == 0 && db_begin(e.db) == 0) {
+		int r = matches_publish(&e, run, NULL, 0, 0, &published, &skipped);
+		struct db_stmt *st = r ? NULL : db_prepare(e.db, "SELECT id FROM matches ORDER BY id LIMIT 4");
+		int64_t ids[4];
+		size_t k = 0;
+		while (st && k < 4 && db_step(st) == DB_ROW)
+			ids[k++] = db_col_int(st, 0);
+		db_finalize(st);
+		for (size_t i = 0; i < k && r == 0; i++) {
+			r = matches_accept(&e, ids[i], SIDE_PARTICIPANT);
+			if (r == 0 && i >= 2)
+				r = matches_accept(&e, ids[i], SIDE_DOOR_OPENER);
+		}
+		if (r == 0 && db_commit(e.db) == 0)
+			rc = 0;
+		else
+			db_rollback(e.db);
+	}
+	if (rc == 0)
+		printf("Demo matches: run %lld published, %d pairs introduced by e-mail (see var/mail.log).\n",
+		       (long long)run, published);
+	else
+		fputs("demo: the demo matches could not be made\n", stderr);
+	arena_free(a);
+	app_free(&app);
+	return rc;
+}
+
 static int cmd_demo(const struct config *cfg)
 {
 	if (add_staff(cfg, "demo@ovi.invalid", getenv("OVI_DEMO_PASSWORD"), true))
@@ -237,7 +278,7 @@ static int cmd_demo(const struct config *cfg)
 		return 1;
 	if (n > 0)
 		printf("Demo data: %d made-up registrations (addresses @demo.invalid) are waiting for a match.\n", n);
-	return 0;
+	return n > 0 ? demo_matches(cfg) : 0;
 }
 
 static int cmd_serve(const struct config *cfg)
