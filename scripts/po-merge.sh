@@ -8,7 +8,20 @@ make -s po/ovi.pot
 for l in sv fi en; do
 	parts=$(ls po/parts/*."$l".po 2>/dev/null || true)
 	if [ -n "$parts" ]; then
-		msgcat --use-first $parts po/$l.po -o po/$l.po.tmp
+		# msgcat needs a charset in every file, and the first header wins:
+		# every part gets the main catalogue's header.
+		hp=""
+		for p in $parts; do
+			t=$(mktemp --suffix=.po)
+			# (a header is `msgid ""` directly followed by msgstr; a long
+			# msgid also starts with `msgid ""`, followed by a string)
+			{ sed -n '/^msgid ""$/,/^$/p' po/$l.po
+			  awk '!done && $0 == "msgid \"\"" { getline n; if (n ~ /^msgstr/) { skip = 1; done = 1; next }
+			                                        print; print n; next }
+			       skip { if ($0 == "") skip = 0; next } { print }' "$p"; } > "$t"
+			hp="$hp $t"
+		done
+		msgcat --use-first $hp po/$l.po -o po/$l.po.tmp
 	else
 		cp po/$l.po po/$l.po.tmp
 	fi
