@@ -124,6 +124,12 @@ static const char *action_label(const char *code)
 		{ "match_unpin", N_("Removed a pin from a matching pair") },
 		{ "match_exclude", N_("Excluded a matching pair") },
 		{ "match_unexclude", N_("Allowed an excluded matching pair again") },
+		{ "match_publish", N_("Published matching proposals") },
+		{ "match_create", N_("Made a match by hand") },
+		{ "match_cancel", N_("Cancelled a match") },
+		{ "match_back", N_("Sent a match's people back to the pool") },
+		{ "match_resend", N_("Sent a match e-mail again") },
+		{ "match_note", N_("Added a note to a match") },
 	};
 	for (size_t i = 0; i < sizeof(labels) / sizeof(*labels); i++)
 		if (strcmp(labels[i].code, code) == 0)

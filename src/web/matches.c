@@ -57,9 +57,9 @@ static const struct label origin_labels[] = {
 	{ "relay", N_("Contact passed on") },
 };
 
-/* Reasons in events and on ended matches: the decline reasons
+/* Reasons of state changes and of ended matches: the decline reasons
  * (match_decline_reasons, the same msgids as the member pages) and the
- * system's own; a reason staff typed is shown as it is. */
+ * domain's own codes. What staff type is in the note, shown as it is. */
 static const struct label reason_labels[] = {
 	{ "no_time", N_("No time") },
 	{ "not_my_field", N_("Not my field") },
@@ -67,6 +67,18 @@ static const struct label reason_labels[] = {
 	{ "moved_away", N_("Moved away") },
 	{ "other", N_("Other") },
 	{ "withdrawn", N_("Withdrew the registration") },
+	{ "staff", N_("Cancelled by staff") },
+	{ "no_answer", N_("No answer in time") },
+	{ "new_time", N_("Another time was proposed") },
+	{ "wont", N_("Will not meet") },
+	{ "run", N_("Matching run") },
+	{ "manual", N_("Made by hand") },
+	{ "relay", N_("Contact passed on") },
+};
+
+static const struct label side_labels[] = {
+	{ "participant", N_("Participant") },
+	{ "door_opener", N_("Door opener") },
 };
 
 static const struct label kind_labels[] = {
@@ -78,6 +90,7 @@ static const struct label kind_labels[] = {
 	{ "mail", N_("E-mail sent again") },
 	{ "note", N_("Note") },
 	{ "back_to_pool", N_("Sent back to the pool") },
+	{ "contacts", N_("Asked the door opener for two contacts") },
 };
 
 static const struct label met_labels[] = {
@@ -207,6 +220,20 @@ static const char *answer_label(struct ctx *c, const char *answer, const char *m
 	if (answer && !strcmp(answer, "accepted"))
 		return ctx_tr(c, "Accepted");
 	return ctx_tr(c, "No answer yet");
+}
+
+/* An event's reason means something else for each kind of event. */
+static const char *event_reason(struct ctx *c, const char *kind, const char *reason)
+{
+	if (!reason || !*reason)
+		return "";
+	if (!strcmp(kind, "met_answer"))
+		return LABEL(c, met_labels, reason);
+	if (!strcmp(kind, "remind"))
+		return LABEL(c, side_labels, reason);
+	if (!strcmp(kind, "mail")) /* the kind of e-mail, without "match_" */
+		return LABEL(c, mail_labels, arena_printf(c->a, "match_%s", reason));
+	return LABEL(c, reason_labels, reason);
 }
 
 static void add_error(struct ctx *c, struct tval *errors, const char *field, const char *msg)
@@ -561,9 +588,12 @@ static struct tval *history_tv(struct ctx *c, int64_t id, bool notes)
 				tv_set_str(e, "from", LABEL(c, state_labels, from));
 			if (to && *to)
 				tv_set_str(e, "to", LABEL(c, state_labels, to));
+			const char *kind = db_col_text(st, 1);
 			tv_set_str(e, "actor", actor_label(c, db_col_text(st, 4)));
-			tv_set_str(e, "reason", LABEL(c, reason_labels, db_col_text(st, 5)));
-			tv_set_str(e, "note", db_col_text(st, 6));
+			tv_set_str(e, "reason", event_reason(c, kind ? kind : "", db_col_text(st, 5)));
+			/* A resent e-mail's note is the side it went to. */
+			const char *note = db_col_text(st, 6);
+			tv_set_str(e, "note", kind && !strcmp(kind, "mail") ? LABEL(c, side_labels, note) : note);
 			tv_push(list, e);
 		}
 	db_finalize(st);
@@ -627,7 +657,7 @@ static bool render_match(struct ctx *c, int64_t id, const struct typed *t)
 	tv_set_str(m, "state_label", LABEL(c, state_labels, state));
 	tv_set_str(m, "since", member_datetime(c, db_col_int(st, M_STATE_AT)));
 	tv_set_str(m, "created", member_datetime(c, db_col_int(st, M_CREATED_AT)));
-	tv_set_str(m, "meeting", member_datetime(c, db_col_int(st, M_MEETING_AT)));
+	tv_set_str(m, "meeting_at", member_datetime(c, db_col_int(st, M_MEETING_AT)));
 	const char *time_by = db_col_text(st, M_TIME_BY);
 	tv_set_str(m, "time_by", time_by ? time_by : "");
 	tv_set_str(m, "time_note", db_col_text(st, M_TIME_NOTE));

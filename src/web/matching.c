@@ -11,13 +11,17 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "domain/matches.h"
 #include "domain/matching.h"
 #include "domain/refdata.h"
 #include "domain/staff.h"
+#include "mail/sender.h"
+#include "web/mail.h"
 #include "web/member.h"
 #include "web/routes.h"
 
 enum { ROWS_MAX = 500, RUNS_MAX = 200 }; /* rows a page shows (the arena has 8 MB) */
+enum { PUBLISH_MAX = 200 };               /* proposal ids one publish form sends (the form parser's limit) */
 
 static bool need_staff(struct ctx *c)
 {
@@ -72,6 +76,9 @@ static void set_run_figures(struct ctx *c, struct tval *r, struct db_stmt *st)
 	tv_set_bool(r, "draft", strcmp(db_col_text(st, 8), "draft") == 0);
 	tv_set_str(r, "objective", db_col_text(st, 9));
 	tv_set_bool(r, "by_command", db_col_null(st, 10));
+	tv_set_bool(r, "published", !db_col_null(st, 12));
+	if (!db_col_null(st, 12))
+		tv_set_str(r, "published_at", member_datetime(c, db_col_int(st, 12)));
 	/* "occ_unit=400;occ_minor=300;..." shown as "occ_unit=400, occ_minor=300, ..." */
 	const char *w = db_col_text(st, 11);
 	char *weights = arena_strdup(c->a, w ? w : "");
@@ -88,7 +95,8 @@ static void set_run_figures(struct ctx *c, struct tval *r, struct db_stmt *st)
 }
 
 static const char RUN_COLS[] = "SELECT id, created_at, participants, door_openers, candidate_pairs, proposals,"
-			       " total_score, certificate_verified, status, objective, staff_id, weights FROM match_runs";
+			       " total_score, certificate_verified, status, objective, staff_id, weights, published_at"
+			       " FROM match_runs";
 
 static struct tval *pins_tv(struct ctx *c)
 {
@@ -164,7 +172,41 @@ static void matching_home(struct ctx *c)
 	page_render(c, "admin_match", "admin-matching");
 }
 
-/* A new run with the default settings, then its page. */
+/* Publish proposals of a run (ids, or every unpublished one when n == 0)
+ * in one transaction with its audit entry: 0, MATCHES_NOT_NOW (the run is
+ * discarded) or -1. */
+static int publish_run(struct ctx *c, int64_t run_id, const int64_t *ids, size_t n, int *published, int *skipped)
+{
+	struct mail_env e;
+	ctx_mail_env(c, &e);
+	*published = *skipped = 0;
+	if (db_begin(c->db))
+		return -1;
+	int r = matches_publish(&e, run_id, ids, n, c->staff_id, published, skipped);
+	if (r == 0) {
+		char detail[96];
+		snprintf(detail, sizeof(detail), "run:%lld published:%d skipped:%d", (long long)run_id, *published,
+			 *skipped);
+		if (audit(c->db, c->staff_id, "match_publish", detail) || db_commit(c->db))
+			r = -1;
+	}
+	if (r != 0) {
+		db_rollback(c->db);
+		*published = *skipped = 0;
+	} else {
+		mail_sender_wake();
+	}
+	return r;
+}
+
+static const char *run_href_published(struct ctx *c, int64_t run_id, int published, int skipped)
+{
+	return arena_printf(c->a, "%s/runs/%lld?published=%d&skipped=%d#proposals", base(c), (long long)run_id,
+			    published, skipped);
+}
+
+/* A new run with the default settings, then its page; with the setting
+ * match_auto_publish its proposals are published at once. */
 static void new_run(struct ctx *c, int64_t after)
 {
 	struct matching_opts o;
@@ -180,6 +222,17 @@ static void new_run(struct ctx *c, int64_t after)
 	else
 		snprintf(detail, sizeof(detail), "run:%lld", (long long)id);
 	audit(c->db, c->staff_id, "match_run", detail);
+	if (c->app->cfg.match_auto_publish) {
+		int published, skipped;
+		if (publish_run(c, id, NULL, 0, &published, &skipped) == 0) {
+			http_redirect(c->resp, 303, run_href_published(c, id, published, skipped));
+			return;
+		}
+		/* The run stays a draft: staff can publish it from its page. */
+		error("matching: automatic publishing of a run failed");
+		http_redirect(c->resp, 303, arena_printf(c->a, "%s/runs/%lld?publish=failed", base(c), (long long)id));
+		return;
+	}
 	http_redirect(c->resp, 303, arena_printf(c->a, "%s/runs/%lld", base(c), (long long)id));
 }
 
@@ -256,7 +309,8 @@ static struct tval *proposals_tv(struct ctx *c, int64_t run_id)
 		" mp.pinned, pp.first_name, pp.last_name, pp.erased_at, dp.first_name, dp.last_name, dp.erased_at,"
 		" pp.id, dp.id,"
 		" EXISTS (SELECT 1 FROM match_pins x WHERE x.participant = mp.participant AND x.door_opener = mp.door_opener),"
-		" EXISTS (SELECT 1 FROM match_exclusions x WHERE x.participant = mp.participant AND x.door_opener = mp.door_opener)"
+		" EXISTS (SELECT 1 FROM match_exclusions x WHERE x.participant = mp.participant AND x.door_opener = mp.door_opener),"
+		" mp.match_id"
 		" FROM match_proposals mp"
 		" JOIN registrations rp ON rp.id = mp.participant JOIN people pp ON pp.id = rp.person_id"
 		" JOIN registrations rd ON rd.id = mp.door_opener JOIN people dp ON dp.id = rd.person_id"
@@ -283,6 +337,12 @@ static struct tval *proposals_tv(struct ctx *c, int64_t run_id)
 		tv_set_bool(r, "pinned", db_col_int(st, 7) != 0);
 		tv_set_bool(r, "pinned_now", db_col_int(st, 16) != 0);
 		tv_set_bool(r, "excluded_now", db_col_int(st, 17) != 0);
+		tv_set_bool(r, "published", !db_col_null(st, 18));
+		if (!db_col_null(st, 18)) {
+			tv_set_int(r, "match_id", (long long)db_col_int(st, 18));
+			tv_set_str(r, "match_href", arena_printf(c->a, "/%s/admin/matches/%lld", lang_codes[c->lang],
+								 (long long)db_col_int(st, 18)));
+		}
 		const char *a = arena_printf(c->a, "%s/runs/%lld/proposals/%lld", base(c), (long long)run_id, (long long)pid);
 		tv_set_str(r, "pin_action", arena_printf(c->a, "%s/pin", a));
 		tv_set_str(r, "unpin_action", arena_printf(c->a, "%s/unpin", a));
@@ -315,6 +375,22 @@ static struct tval *unmatched_tv(struct ctx *c, int64_t run_id)
 	return list;
 }
 
+/* A count in the query string (0 to 999999), for the notice after publishing. */
+static bool count_param(struct ctx *c, const char *name, int64_t *v)
+{
+	const char *s = form_get(&c->req->query, name);
+	if (!s || !*s || strlen(s) > 6)
+		return false;
+	int64_t n = 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		n = n * 10 + (*s - '0');
+	}
+	*v = n;
+	return true;
+}
+
 /* The run page; `error` (translated) on top when an action could not be done. */
 static void render_run(struct ctx *c, int64_t id, const char *error)
 {
@@ -345,6 +421,23 @@ static void render_run(struct ctx *c, int64_t id, const char *error)
 	const char *self = arena_printf(c->a, "%s/runs/%lld", base(c), (long long)id);
 	tv_set_str(c->data, "rerun_action", arena_printf(c->a, "%s/rerun", self));
 	tv_set_str(c->data, "discard_action", arena_printf(c->a, "%s/discard", self));
+	tv_set_str(c->data, "publish_action", arena_printf(c->a, "%s/publish", self));
+	bool draft = tv_truthy(tv_get(run, "draft"));
+	int64_t unpublished =
+		db_int(c->db, 0, "SELECT COUNT(*) FROM match_proposals WHERE run_id = ? AND match_id IS NULL", "i", id);
+	tv_set_bool(c->data, "can_publish", draft && unpublished > 0);
+	tv_set_int(c->data, "unpublished", (long long)unpublished);
+	/* After a publish (web/matching.c answers with these in the address). */
+	int64_t published, skipped;
+	if (!error && count_param(c, "published", &published) && count_param(c, "skipped", &skipped)) {
+		tv_set_bool(c->data, "published_notice", true);
+		tv_set_int(c->data, "published_count", (long long)published);
+		tv_set_int(c->data, "skipped_count", (long long)skipped);
+	}
+	const char *pf = form_get(&c->req->query, "publish");
+	if (!error && pf && !strcmp(pf, "failed"))
+		tv_set_str(c->data, "error", ctx_tr(c, "The proposals could not be published automatically. Nothing was "
+						       "sent. Try publishing them below."));
 	page_render(c, "admin_match_run", "admin-matching-run");
 }
 
@@ -379,6 +472,12 @@ static void matching_discard_run(struct ctx *c)
 	int64_t id;
 	if (!param_id(c, "id", &id)) {
 		page_error(c, 404);
+		return;
+	}
+	if (db_int(c->db, 0, "SELECT COUNT(*) FROM match_runs WHERE id = ? AND published_at IS NOT NULL", "i", id)) {
+		/* Its matches are under way: discarding would hide where they came from. */
+		c->resp->status = 409;
+		render_run(c, id, ctx_tr(c, "This run has published proposals, so it cannot be discarded."));
 		return;
 	}
 	int r = matching_discard(c->db, id, c->now);
@@ -494,12 +593,67 @@ static void matching_remove_exclusion(struct ctx *c)
 	http_redirect(c->resp, 303, arena_printf(c->a, "%s#exclusions", base(c)));
 }
 
+/* Publish the chosen proposals (`p`, repeated) or all (`all=1`). */
+static void matching_publish_proposals(struct ctx *c)
+{
+	if (!need_staff(c))
+		return;
+	int64_t id;
+	if (!param_id(c, "id", &id) || db_int(c->db, 0, "SELECT COUNT(*) FROM match_runs WHERE id = ?", "i", id) != 1) {
+		page_error(c, 404);
+		return;
+	}
+	const char *discarded = ctx_tr(c, "This run is discarded, so its proposals cannot be published.");
+	if (db_int(c->db, 0, "SELECT COUNT(*) FROM match_runs WHERE id = ? AND status = 'discarded'", "i", id)) {
+		c->resp->status = 409;
+		render_run(c, id, discarded);
+		return;
+	}
+	bool all = strcmp(ctx_field(c, "all"), "1") == 0;
+	int64_t ids[PUBLISH_MAX];
+	size_t n = 0;
+	if (!all) {
+		const char *vals[PUBLISH_MAX];
+		size_t k = form_get_all(&c->req->body_form, "p", vals, PUBLISH_MAX);
+		for (size_t i = 0; i < k; i++) {
+			int64_t pid;
+			bool dup = false;
+			if (!member_parse_id(vals[i], &pid))
+				continue;
+			for (size_t j = 0; j < n && !dup; j++)
+				dup = ids[j] == pid;
+			if (!dup && db_int(c->db, 0, "SELECT COUNT(*) FROM match_proposals WHERE id = ? AND run_id = ?", "ii",
+					   pid, id) == 1)
+				ids[n++] = pid;
+		}
+		if (n == 0) {
+			/* Without this, n == 0 would publish everything. */
+			c->resp->status = 422;
+			render_run(c, id, ctx_tr(c, "Choose at least one proposal to publish, or publish them all."));
+			return;
+		}
+	}
+	int published, skipped;
+	int r = publish_run(c, id, all ? NULL : ids, all ? 0 : n, &published, &skipped);
+	if (r < 0) {
+		page_error(c, 500);
+		return;
+	}
+	if (r != 0) {
+		c->resp->status = 409;
+		render_run(c, id, discarded);
+		return;
+	}
+	http_redirect(c->resp, 303, run_href_published(c, id, published, skipped));
+}
+
 const struct route matching_routes[] = {
 	{ "GET", "/admin/matching", H(matching_home), "admin-matching" },
 	{ "POST", "/admin/matching/run", H(matching_dry_run), "admin-matching-run-new" },
 	{ "GET", "/admin/matching/runs/:id", H(matching_run_page), "admin-matching-run" },
 	{ "POST", "/admin/matching/runs/:id/rerun", H(matching_rerun), "admin-matching-rerun" },
 	{ "POST", "/admin/matching/runs/:id/discard", H(matching_discard_run), "admin-matching-discard" },
+	{ "POST", "/admin/matching/runs/:id/publish", H(matching_publish_proposals), "admin-matching-publish" },
 	{ "POST", "/admin/matching/runs/:id/proposals/:pid/pin", H(matching_pin_pair), "admin-matching-pin" },
 	{ "POST", "/admin/matching/runs/:id/proposals/:pid/unpin", H(matching_unpin_pair), "admin-matching-unpin" },
 	{ "POST", "/admin/matching/runs/:id/proposals/:pid/exclude", H(matching_exclude_pair), "admin-matching-exclude" },
