@@ -813,8 +813,9 @@ int matches_propose_time(const struct mail_env *e, int64_t match_id, enum match_
 		if (set_side(e, &m, side, "answer", "accepted") || set_side(e, &m, o, "answer", ""))
 			return -1;
 	}
-	const char *what = changed ? when(e, LANG_EN, start) : "";
-	if (event(e, m.id, "time", "", "", actor, what, note))
+	/* The new time as a Unix time: pages show it in their language. */
+	const char *what = changed ? arena_printf(e->a, "%lld", (long long)start) : "";
+	if (!what || event(e, m.id, "time", "", "", actor, what, note))
 		return -1;
 	if (changed && strcmp(m.state, "accepted") && set_state(e, &m, "accepted", actor, "new_time", ""))
 		return -1;
@@ -890,7 +891,7 @@ int matches_met_answer(const struct mail_env *e, int64_t match_id, enum match_si
 	/* Not yet: the meeting moves; both are told, and asked again after it. */
 	if (db_run(e->db, "UPDATE matches SET meeting_at = ?, meeting_seq = meeting_seq + 1, time_by = ?, time_note = ''"
 			  " WHERE id = ?", "isi", new_start, actor, m.id) ||
-	    event(e, m.id, "time", "", "", actor, when(e, LANG_EN, new_start), ""))
+	    event(e, m.id, "time", "", "", actor, arena_printf(e->a, "%lld", (long long)new_start), ""))
 		return -1;
 	m.meeting_at = new_start;
 	m.seq++;

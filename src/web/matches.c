@@ -233,6 +233,11 @@ static const char *event_reason(struct ctx *c, const char *kind, const char *rea
 		return LABEL(c, side_labels, reason);
 	if (!strcmp(kind, "mail")) /* the kind of e-mail, without "match_" */
 		return LABEL(c, mail_labels, arena_printf(c->a, "match_%s", reason));
+	if (!strcmp(kind, "time")) { /* the new meeting time, a Unix time */
+		char *end;
+		long long t = strtoll(reason, &end, 10);
+		return *end || t <= 0 ? reason : member_datetime(c, t);
+	}
 	return LABEL(c, reason_labels, reason);
 }
 
