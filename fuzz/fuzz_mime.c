@@ -1,13 +1,14 @@
 /* Fuzz the message builder and its encoders.
  *
- * The input is split at 0x01 bytes into up to six fields: subject, display
- * name, address, text, HTML and From. Whatever they hold, mime_build()
- * must either refuse them (writing nothing) or write a message whose lines
- * are CRLF-ended, 7-bit and at most 998 characters (78 in the header
- * section unless an address is long), whose Subject decodes to the input
- * and whose parts decode to the input text (line ends made LF). The
- * header encoder, quoted-printable and both decoders also get the raw input,
- * NUL bytes included. */
+ * The input is split at 0x01 bytes into up to eight fields: subject,
+ * display name, address, text, HTML, From, attachment data and attachment
+ * type. Whatever they hold, mime_build() must either refuse them (writing
+ * nothing) or write a message whose lines are CRLF-ended, 7-bit and at most
+ * 998 characters (78 in the header section unless an address is long),
+ * whose Subject decodes to the input, whose parts decode to the input text
+ * (line ends made LF) and whose attachment decodes to the input data, byte
+ * for byte. The header encoder, quoted-printable and the decoders also get
+ * the raw input, NUL bytes included. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,60 @@ static void check_part(const char *msg, const char *type, const char *bnd, const
 	buf_free(&d);
 }
 
+/* The message is multipart/mixed; its second and last part is the
+ * attachment with the given type, whose base64 decodes to want. Returns
+ * where the first part's content ends plus CRLF (the delimiter before the
+ * attachment), for check_part. */
+static const char *check_attachment(const char *msg, const char *end, const char *type, const char *want)
+{
+	static const char ct[] = "\r\nContent-Type: multipart/mixed; boundary=\"";
+	const char *b0 = strstr(msg, ct);
+	CHECK(b0 && b0 < end);
+	b0 += sizeof(ct) - 1;
+	size_t bl = strcspn(b0, "\"");
+	CHECK(bl < 40);
+	char delim[48], close[52];
+	snprintf(delim, sizeof(delim), "\r\n--%.*s\r\n", (int)bl, b0);
+	snprintf(close, sizeof(close), "\r\n--%.*s--\r\n", (int)bl, b0);
+	/* Exactly two delimiters and the close at the very end. */
+	const char *d1 = strstr(end, delim);
+	CHECK(d1);
+	const char *d2 = strstr(d1 + 1, delim);
+	CHECK(d2 && !strstr(d2 + 1, delim));
+	size_t ml = strlen(msg), cl = strlen(close);
+	CHECK(ml > cl && strcmp(msg + ml - cl, close) == 0);
+	/* The attachment's headers: the type as it was given (white space
+	 * aside) with the name, the disposition, base64. */
+	const char *h = d2 + strlen(delim);
+	const char *hend = strstr(h, "\r\n\r\n");
+	static const char tail[] = "\r\nContent-Disposition: attachment; filename=\"invite.ics\"\r\n"
+				   "Content-Transfer-Encoding: base64";
+	size_t tl = sizeof(tail) - 1;
+	CHECK(hend && strncmp(h, "Content-Type: ", 14) == 0 && (size_t)(hend - h) > 14 + tl &&
+	      memcmp(hend - tl, tail, tl) == 0);
+	check_lines(h, (size_t)(hend - h) + 2, 78);
+	struct buf v = BUF_INIT(4096);
+	CHECK(mime_header_decode(h + 14, (size_t)(hend - tl - h - 14), &v) == 0);
+	const char *got = buf_str(&v);
+	for (const char *t = type; *t; t++) {
+		if (*t == ' ')
+			continue;
+		while (*got == ' ')
+			got++;
+		CHECK(*got == *t);
+		got++;
+	}
+	CHECK(strcmp(got, "; name=\"invite.ics\"") == 0);
+	buf_free(&v);
+	const char *body = hend + 4, *bend = msg + ml - cl;
+	check_lines(body, (size_t)(bend - body), 76);
+	struct buf d = BUF_INIT(MIME_MAX_ATTACH + 4);
+	CHECK(mime_b64_decode(body, (size_t)(bend - body), &d) == 0);
+	CHECK(d.len == strlen(want) && memcmp(buf_str(&d), want, d.len) == 0);
+	buf_free(&d);
+	return d2 + 2;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 1 << 16)
@@ -127,6 +182,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_reset(&d);
 	(void)mime_header_decode((const char *)data, size, &d);
 	(void)mime_qp_decode((const char *)data, size, &d);
+	(void)mime_b64_decode((const char *)data, size, &d);
 	buf_free(&b);
 	buf_free(&d);
 
@@ -135,19 +191,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(copy);
 	memcpy(copy, data, size);
 	copy[size] = '\0';
-	const char *f[6] = { "", "", "ada@example.org", "", "", "Ovi <noreply@ovi.example>" };
+	const char *f[8] = { "", "", "ada@example.org", "", "", "Ovi <noreply@ovi.example>", "",
+			     "text/calendar; charset=UTF-8; method=PUBLISH" };
 	char *p = copy;
-	for (int i = 0; i < 6 && p; i++) {
+	for (int i = 0; i < 8 && p; i++) {
 		char *sep = strchr(p, '\x01');
 		if (sep)
 			*sep = '\0';
-		if (i < 5 || *p)
+		if ((i < 5 || i == 6) || *p)
 			f[i] = p;
 		p = sep ? sep + 1 : NULL;
 	}
 	struct mime_msg m = {
 		.subject = f[0], .to_name = f[1], .to_email = f[2], .text = f[3], .html = f[4], .from = f[5],
 		.message_id = "<fuzz@ovi.example>", .date = 1795446000,
+		.attach_name = "invite.ics", .attach_data = f[6], .attach_type = f[7],
 	};
 	struct buf out = BUF_INIT(MIME_MAX_MESSAGE);
 	buf_adds(&out, "x");
@@ -162,10 +220,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strlen(m.to_email) < 60 && strlen(m.from) < 60)
 			check_lines(msg, (size_t)(end - msg) + 2, 78);
 		check_header(msg, end, "Subject", m.subject);
+		const char *text_end = NULL; /* where the text part ends: the end, or the attachment */
+		if (*m.attach_data)
+			text_end = check_attachment(msg, end, m.attach_type, m.attach_data);
 		if (*m.html) {
 			static const char ct[] = "\r\nContent-Type: multipart/alternative; boundary=\"";
 			const char *b0 = strstr(msg, ct);
-			CHECK(b0 && b0 < end);
+			CHECK(b0 && (*m.attach_data ? b0 > end : b0 < end));
 			char bnd[32];
 			b0 += sizeof(ct) - 1;
 			size_t bl = strcspn(b0, "\"");
@@ -174,6 +235,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			bnd[bl] = '\0';
 			check_part(end, "text/plain", bnd, m.text);
 			check_part(end, "text/html", bnd, m.html);
+		} else if (text_end) {
+			/* The text part ends where the mixed delimiter starts. */
+			char *t = strndup(msg, (size_t)(text_end - msg));
+			CHECK(t);
+			check_part(t, "text/plain", NULL, m.text);
+			free(t);
 		} else {
 			check_part(msg, "text/plain", NULL, m.text);
 		}

@@ -38,18 +38,19 @@ int64_t outbox_queue(struct db *db, const struct outbox_new *m, const char *base
 	char msgid[128];
 	outbox_message_id(base_url, msgid);
 	struct db_stmt *st = db_prepare(db, "INSERT INTO outbox (person_id, kind, to_email, to_name, mail_lang, subject,"
-					    " text_body, html_body, reply_to, message_id, status, attempts,"
-					    " next_attempt_at, queued_at, created_at)"
-					    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?) RETURNING id");
+					    " text_body, html_body, reply_to, message_id, attach_name, attach_type, attach_data,"
+					    " status, attempts, next_attempt_at, queued_at, created_at)"
+					    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?) RETURNING id");
 	if (!st)
 		return -1;
 	int rc = m->person_id > 0 ? db_bind_int(st, 1, m->person_id) : db_bind_null(st, 1);
-	const char *texts[] = { m->kind, m->to_email, m->to_name, m->mail_lang, m->subject,
-				m->text, m->html, m->reply_to, msgid };
-	for (int i = 0; i < 9 && !rc; i++)
+	const char *texts[] = { m->kind, m->to_email, m->to_name, m->mail_lang, m->subject, m->text, m->html,
+				m->reply_to, msgid, m->attach_name, m->attach_type, m->attach_data };
+	enum { NTEXTS = sizeof(texts) / sizeof(*texts) };
+	for (int i = 0; i < NTEXTS && !rc; i++)
 		rc = db_bind_text(st, 2 + i, S(texts[i]));
 	for (int i = 0; i < 3 && !rc; i++)
-		rc = db_bind_int(st, 11 + i, now);
+		rc = db_bind_int(st, 2 + NTEXTS + i, now);
 	int64_t id = -1;
 	if (!rc && db_step(st) == DB_ROW)
 		id = db_col_int(st, 0);
@@ -73,11 +74,22 @@ int64_t outbox_backoff(const struct outbox_policy *p, int64_t attempts)
 	return d < p->cap_s ? d : p->cap_s;
 }
 
+/* The string fields of a claimed message, in the order load() selects them. */
+enum { MSG_STRINGS = 12 };
+
+static void msg_strings(struct outbox_msg *m, char **f[MSG_STRINGS])
+{
+	char **all[MSG_STRINGS] = { &m->kind, &m->to_email, &m->to_name, &m->mail_lang, &m->subject, &m->text,
+				    &m->html, &m->reply_to, &m->message_id, &m->attach_name, &m->attach_type,
+				    &m->attach_data };
+	memcpy(f, all, sizeof(all));
+}
+
 void outbox_msg_free(struct outbox_msg *m)
 {
-	char **f[] = { &m->kind, &m->to_email, &m->to_name, &m->mail_lang, &m->subject,
-		       &m->text, &m->html, &m->reply_to, &m->message_id };
-	for (size_t i = 0; i < sizeof(f) / sizeof(*f); i++) {
+	char **f[MSG_STRINGS];
+	msg_strings(m, f);
+	for (size_t i = 0; i < MSG_STRINGS; i++) {
 		free(*f[i]);
 		*f[i] = NULL;
 	}
@@ -86,19 +98,20 @@ void outbox_msg_free(struct outbox_msg *m)
 static int load(struct db *db, int64_t id, struct outbox_msg *m)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT kind, to_email, to_name, mail_lang, subject, text_body, html_body,"
-					    " reply_to, message_id, created_at, attempts FROM outbox WHERE id = ?");
+					    " reply_to, message_id, attach_name, attach_type, attach_data, created_at,"
+					    " attempts FROM outbox WHERE id = ?");
 	int rc = -1;
 	memset(m, 0, sizeof(*m));
 	if (st && db_bind_int(st, 1, id) == 0 && db_step(st) == DB_ROW) {
-		char **f[] = { &m->kind, &m->to_email, &m->to_name, &m->mail_lang, &m->subject,
-			       &m->text, &m->html, &m->reply_to, &m->message_id };
+		char **f[MSG_STRINGS];
+		msg_strings(m, f);
 		rc = 0;
-		for (int i = 0; i < 9; i++)
+		for (int i = 0; i < MSG_STRINGS; i++)
 			if (!(*f[i] = strdup(S(db_col_text(st, i)))))
 				rc = -1;
 		m->id = id;
-		m->created_at = db_col_int(st, 9);
-		m->attempts = db_col_int(st, 10);
+		m->created_at = db_col_int(st, MSG_STRINGS);
+		m->attempts = db_col_int(st, MSG_STRINGS + 1);
 	}
 	db_finalize(st);
 	if (rc)
@@ -216,7 +229,8 @@ int64_t outbox_next_due(struct db *db)
 int outbox_erase_person(struct db *db, int64_t person_id)
 {
 	if (db_run(db, "UPDATE outbox SET to_email = '', to_name = '', subject = '', text_body = '', html_body = '',"
-		       " reply_to = '', status = CASE WHEN status = 'sent' THEN 'sent' ELSE 'failed' END,"
+		       " reply_to = '', attach_name = '', attach_type = '', attach_data = '',"
+		       " status = CASE WHEN status = 'sent' THEN 'sent' ELSE 'failed' END,"
 		       " last_error = CASE WHEN status = 'sent' THEN last_error ELSE 'erased' END"
 		       " WHERE person_id = ?", "i", person_id))
 		return -1;

@@ -1,6 +1,7 @@
 #include "mail/mime.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -27,6 +28,8 @@ const char *mime_status_str(enum mime_status s)
 		return "too long";
 	case MIME_NOMEM:
 		return "message too large";
+	case MIME_BAD_ATTACH:
+		return "bad attachment name or type";
 	}
 	return "?";
 }
@@ -556,6 +559,29 @@ static int word_decode(char enc, const char *t, size_t n, struct buf *out)
 	return 0;
 }
 
+int mime_b64_decode(const char *s, size_t n, struct buf *out)
+{
+	/* Lines of whole groups, each ended by CRLF (the last one may not be);
+	 * padding only at the very end. */
+	struct buf t = BUF_INIT(n + 1);
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (s[i] == '\r') {
+			if (i + 1 >= n || s[i + 1] != '\n' || t.len % 4)
+				rc = -1;
+			i++;
+		} else if (t.len && t.data[t.len - 1] == '=' && s[i] != '=') {
+			rc = -1; /* data after the padding */
+		} else {
+			rc = buf_addc(&t, s[i]);
+		}
+	}
+	if (!rc && t.len)
+		rc = word_decode('B', t.data, t.len, out);
+	buf_free(&t);
+	return rc ? -1 : 0;
+}
+
 /* If s[0..n) starts with an encoded-word, its length, else 0. */
 static size_t word_at(const char *s, size_t n, char *enc, const char **text, size_t *tn)
 {
@@ -650,16 +676,18 @@ static int put_date(struct buf *out, int64_t t)
 }
 
 /* A boundary that cannot occur in quoted-printable text ("=_" is never an
- * escape), derived from the Message-ID so the message is reproducible. */
-static void boundary(const char *msgid, char out[32])
+ * escape) nor in base64, derived from the Message-ID so the message is
+ * reproducible: "=_ovi_<hash>" for the alternative part, "=_ovi_mixed_<hash>"
+ * around an attachment (neither is a prefix of the other). */
+static void boundary(const char *msgid, const char *tag, char out[40])
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	for (const char *p = msgid; *p; p++)
 		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-	memcpy(out, "=_ovi_", 6);
+	size_t o = (size_t)snprintf(out, 40, "=_ovi_%s", tag);
 	for (int i = 0; i < 16; i++)
-		out[6 + i] = HEX[h >> (60 - 4 * i) & 15];
-	out[22] = '\0';
+		out[o + (size_t)i] = HEX[h >> (60 - 4 * i) & 15];
+	out[o + 16] = '\0';
 }
 
 static enum mime_status put_mailbox(struct buf *out, const char *hname, const char *mailbox)
@@ -681,16 +709,164 @@ static enum mime_status put_part(struct buf *out, const char *bnd, const char *t
 	return st ? st : add(out, "\r\n", 2) ? MIME_NOMEM : MIME_OK;
 }
 
+/* ---- the attachment -------------------------------------------------------------------------- */
+
+enum {
+	ATTACH_NAME_MAX = 64,
+	ATTACH_TYPE_MAX = 200,
+	ATTACH_PIECE_MAX = 70, /* "type/subtype" or "attribute=value": one folded line */
+	ATTACH_PIECES = 16,
+	B64_LINE_BYTES = 57,   /* 76 characters of base64 */
+};
+
+/* RFC 2045 token characters. */
+static bool is_tchar(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && !strchr("()<>@,;:\\\"/[]?=", c);
+}
+
+static size_t token_len(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && is_tchar((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+static bool attach_name_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > ATTACH_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum((unsigned char)s[i]) && !strchr("._-", s[i]))
+			return false;
+	return true;
+}
+
+struct piece {
+	const char *s;
+	size_t n;
+};
+
+/* Split "type/subtype; attribute=value; ..." into its pieces (white space
+ * around the semicolons dropped). A value is a token or a quoted-string
+ * without backslashes; a "name" parameter is ours to add. Returns how
+ * many pieces, or -1. */
+static int type_pieces(const char *s, size_t n, struct piece p[ATTACH_PIECES])
+{
+	if (n > ATTACH_TYPE_MAX)
+		return -1;
+	size_t t = token_len(s, n);
+	if (t == 0 || t == n || s[t] != '/')
+		return -1;
+	size_t st = token_len(s + t + 1, n - t - 1);
+	if (st == 0)
+		return -1;
+	size_t i = t + 1 + st;
+	int k = 0;
+	p[k++] = (struct piece){ s, i };
+	for (;;) {
+		while (i < n && s[i] == ' ')
+			i++;
+		if (i == n)
+			break;
+		if (s[i] != ';' || k == ATTACH_PIECES)
+			return -1;
+		i++;
+		while (i < n && s[i] == ' ')
+			i++;
+		size_t start = i, a = token_len(s + i, n - i);
+		if (a == 0 || i + a >= n || s[i + a] != '=' || (a == 4 && strncasecmp(s + i, "name", 4) == 0))
+			return -1;
+		i += a + 1;
+		if (i < n && s[i] == '"') {
+			size_t q = i + 1;
+			while (q < n && s[q] != '"' && s[q] != '\\' && (unsigned char)s[q] >= 0x20 && (unsigned char)s[q] < 0x7f)
+				q++;
+			if (q >= n || s[q] != '"')
+				return -1;
+			i = q + 1;
+		} else {
+			size_t v = token_len(s + i, n - i);
+			if (v == 0)
+				return -1;
+			i += v;
+		}
+		p[k++] = (struct piece){ s + start, i - start };
+	}
+	for (int j = 0; j < k; j++)
+		if (p[j].n > ATTACH_PIECE_MAX)
+			return -1;
+	return k;
+}
+
+/* The attachment's headers and its content in base64, lines of 76. */
+static enum mime_status put_attachment(struct buf *out, const char *name, const char *type, const char *data,
+				       size_t n)
+{
+	struct piece p[ATTACH_PIECES];
+	int k = type_pieces(type, strlen(type), p);
+	size_t nn = strlen(name);
+	if (k < 0 || !attach_name_ok(name, nn))
+		return MIME_BAD_ATTACH;
+	struct hdr h;
+	char tok[ATTACH_PIECE_MAX + 16];
+	int rc = hdr_start(&h, out, "Content-Type");
+	for (int j = 0; j < k && !rc; j++) {
+		memcpy(tok, p[j].s, p[j].n);
+		tok[p[j].n] = ';';
+		rc = hdr_token(&h, tok, p[j].n + 1);
+	}
+	int tl = snprintf(tok, sizeof(tok), "name=\"%s\"", name);
+	rc = rc || hdr_token(&h, tok, (size_t)tl) || hdr_end(&h) || hdr_start(&h, out, "Content-Disposition") ||
+	     hdr_token(&h, "attachment;", 11);
+	tl = snprintf(tok, sizeof(tok), "filename=\"%s\"", name);
+	rc = rc || hdr_token(&h, tok, (size_t)tl) || hdr_end(&h) ||
+	     buf_adds(out, "Content-Transfer-Encoding: base64\r\n\r\n");
+	for (size_t i = 0; i < n && !rc; i += B64_LINE_BYTES) {
+		size_t m = n - i < B64_LINE_BYTES ? n - i : B64_LINE_BYTES;
+		rc = b64_encode(out, (const unsigned char *)data + i, m) || add(out, "\r\n", 2);
+	}
+	return rc ? MIME_NOMEM : MIME_OK;
+}
+
 #define S(x) ((x) ? (x) : "")
+
+/* The text, or the text and HTML as multipart/alternative, with the
+ * Content-Type header that introduces it (a whole body or a body part). */
+static enum mime_status put_text(struct buf *b, const char *msgid, const char *text, size_t tn, const char *html,
+				 size_t hn, bool preamble)
+{
+	enum mime_status st = MIME_OK;
+	if (!hn) {
+		if (buf_adds(b, "Content-Type: text/plain; charset=utf-8\r\n"
+				"Content-Transfer-Encoding: quoted-printable\r\n\r\n"))
+			return MIME_NOMEM;
+		st = mime_qp_encode(b, text, tn);
+		return st ? st : buf_adds(b, "\r\n") ? MIME_NOMEM : MIME_OK;
+	}
+	char bnd[40];
+	boundary(msgid, "", bnd);
+	if (buf_printf(b, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n%s", bnd,
+		       preamble ? "This is a message in MIME format: a text and an HTML version.\r\n\r\n" : ""))
+		return MIME_NOMEM;
+	st = put_part(b, bnd, "text/plain", text, tn);
+	if (!st)
+		st = put_part(b, bnd, "text/html", html, hn);
+	if (!st && buf_printf(b, "--%s--\r\n", bnd))
+		st = MIME_NOMEM;
+	return st;
+}
 
 enum mime_status mime_build(const struct mime_msg *m, struct buf *out)
 {
 	const char *text = S(m->text), *html = S(m->html), *msgid = S(m->message_id);
 	const char *to = S(m->to_email), *to_name = S(m->to_name), *subject = S(m->subject);
-	size_t tn = strlen(text), hn = strlen(html);
-	if (tn > MIME_MAX_BODY || hn > MIME_MAX_BODY)
+	const char *adata = S(m->attach_data);
+	size_t tn = strlen(text), hn = strlen(html), an = strlen(adata);
+	if (tn > MIME_MAX_BODY || hn > MIME_MAX_BODY || an > MIME_MAX_ATTACH)
 		return MIME_TOO_LONG;
-	if (!utf8_valid(text, tn) || !utf8_valid(html, hn))
+	if (!utf8_valid(text, tn) || !utf8_valid(html, hn) || !utf8_valid(adata, an))
 		return MIME_BAD_UTF8;
 	if (has_bytes(msgid, strlen(msgid), "\r\n"))
 		return MIME_BAD_HEADER;
@@ -713,24 +889,21 @@ enum mime_status mime_build(const struct mime_msg *m, struct buf *out)
 		st = mime_header(&b, "Subject", subject, strlen(subject));
 	if (!st && buf_printf(&b, "Message-ID: %s\r\nMIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n", msgid))
 		st = MIME_NOMEM;
-	if (!st && !hn) {
-		if (buf_adds(&b, "Content-Type: text/plain; charset=utf-8\r\n"
-				 "Content-Transfer-Encoding: quoted-printable\r\n\r\n"))
-			st = MIME_NOMEM;
-		if (!st)
-			st = mime_qp_encode(&b, text, tn);
-		if (!st && buf_adds(&b, "\r\n"))
-			st = MIME_NOMEM;
+	if (!st && !an) {
+		st = put_text(&b, msgid, text, tn, html, hn, true);
 	} else if (!st) {
-		char bnd[32];
-		boundary(msgid, bnd);
-		if (buf_printf(&b, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n"
-				   "This is a message in MIME format: a text and an HTML version.\r\n\r\n", bnd))
+		/* multipart/mixed: the text (alternative) part, then the file. */
+		char bnd[40];
+		boundary(msgid, "mixed_", bnd);
+		if (buf_printf(&b, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n"
+				   "This is a message in MIME format with an attachment.\r\n\r\n--%s\r\n", bnd, bnd))
 			st = MIME_NOMEM;
 		if (!st)
-			st = put_part(&b, bnd, "text/plain", text, tn);
+			st = put_text(&b, msgid, text, tn, html, hn, false);
+		if (!st && buf_printf(&b, "--%s\r\n", bnd))
+			st = MIME_NOMEM;
 		if (!st)
-			st = put_part(&b, bnd, "text/html", html, hn);
+			st = put_attachment(&b, S(m->attach_name), S(m->attach_type), adata, an);
 		if (!st && buf_printf(&b, "--%s--\r\n", bnd))
 			st = MIME_NOMEM;
 	}

@@ -4,7 +4,8 @@
  * Date, From, To, Reply-To, Subject, Message-ID, MIME-Version,
  * Auto-Submitted, then a multipart/alternative body with a text/plain and
  * a text/html part (or text/plain alone when there is no HTML), both UTF-8
- * in quoted-printable. Display names and the subject are RFC 2047
+ * in quoted-printable. With an attachment the body is multipart/mixed: that
+ * text (or alternative) part first, then the file in base64. Display names and the subject are RFC 2047
  * encoded-words (Q or B, whichever is shorter) when they are not plain
  * ASCII; header lines are folded to at most 78 characters (only an address
  * longer than that makes a longer line, never past 998).
@@ -12,7 +13,7 @@
  * Nothing hostile gets through: CR, LF or NUL in a header value, an
  * address that is not a plain addr-spec, invalid UTF-8 and oversized
  * values are refused with a status, and nothing is written then. The same
- * input always gives the same bytes (the boundary is derived from the
+ * input always gives the same bytes (the boundaries are derived from the
  * Message-ID), so a retried message is the message that was queued. */
 #ifndef OVI_MIME_H
 #define OVI_MIME_H
@@ -28,7 +29,12 @@ enum {
 	MIME_MAX_MSGID = 250,         /* a Message-ID with its <> */
 	MIME_MAX_BODY = 256 * 1024,   /* each of the text and HTML parts, in bytes */
 	MIME_MAX_ATTACH = 256 * 1024, /* the attachment, in bytes */
-	MIME_MAX_MESSAGE = 2 << 20,   /* the whole message; the worst case of the limits above fits */
+	/* The whole message. The worst case of the limits above fits: two
+	 * bodies of bytes that all need "=XX" (3 characters each, 78 per 25
+	 * bytes with the soft breaks: 818 KB each), the attachment in base64
+	 * (78 per 57 bytes: 359 KB) and the headers (under 8 KB) come to about
+	 * 2.0 MB of the 2.1; test_mime checks it. */
+	MIME_MAX_MESSAGE = 2 << 20,
 	MIME_LINE_MAX = 78,           /* folded header lines and body lines (QP: 76) */
 };
 
@@ -40,6 +46,7 @@ enum mime_status {
 	MIME_BAD_UTF8,    /* a header value or body is not valid UTF-8 */
 	MIME_TOO_LONG,    /* past one of the limits above */
 	MIME_NOMEM,       /* the output buffer's limit or memory */
+	MIME_BAD_ATTACH,  /* an attachment with a bad (or no) file name or MIME type */
 };
 
 /* One message. Strings are NUL-terminated UTF-8; NULL counts as "". */
@@ -54,11 +61,18 @@ struct mime_msg {
 	const char *message_id; /* "<random@host>" */
 	int64_t date;           /* Unix time of the Date header */
 	/* One optional attachment (empty attach_data: none): the body becomes
-	 * multipart/mixed with the alternative part first, then this part,
-	 * base64 with Content-Disposition: attachment; filename=attach_name.
+	 * multipart/mixed with the alternative part first, then this part:
+	 *   Content-Type: <attach_type>; name="<attach_name>"
+	 *   Content-Disposition: attachment; filename="<attach_name>"
+	 *   Content-Transfer-Encoding: base64
 	 * attach_type is a MIME type with optional parameters, e.g.
-	 * "text/calendar; charset=UTF-8; method=PUBLISH"; attach_name is a
-	 * plain ASCII file name ([A-Za-z0-9._-], at most 64). */
+	 * "text/calendar; charset=UTF-8; method=PUBLISH": type/subtype tokens,
+	 * then "; attribute=value" with a token or a quoted-string (no
+	 * backslash) as the value, no "name" parameter (it is added), each
+	 * piece at most 70 characters, at most 200 in all. attach_name is a
+	 * plain ASCII file name ([A-Za-z0-9._-], 1 to 64). Either is refused
+	 * with MIME_BAD_ATTACH. The data is text: valid UTF-8, sent as it is
+	 * (its line ends are not changed). */
 	const char *attach_name;
 	const char *attach_type;
 	const char *attach_data;  /* at most MIME_MAX_ATTACH bytes */
@@ -106,5 +120,8 @@ enum mime_status mime_qp_encode(struct buf *out, const char *s, size_t n);
  * are copied as they are). 0 or -1. */
 int mime_qp_decode(const char *s, size_t n, struct buf *out);
 int mime_header_decode(const char *s, size_t n, struct buf *out);
+/* Base64 in lines of whole 4-character groups, each ended by CRLF (the last
+ * one may not be), padding only at the end. 0 or -1. */
+int mime_b64_decode(const char *s, size_t n, struct buf *out);
 
 #endif

@@ -50,7 +50,8 @@ static void deliver(struct db *db, const struct mail_sender_opts *o, const struc
 	struct mime_msg mm = {
 		.from = o->mail_from, .to_email = m->to_email, .to_name = m->to_name, .reply_to = m->reply_to,
 		.subject = m->subject, .text = m->text, .html = m->html, .message_id = m->message_id,
-		.date = m->created_at,
+		.date = m->created_at, .attach_name = m->attach_name, .attach_type = m->attach_type,
+		.attach_data = m->attach_data,
 	};
 	struct buf b = BUF_INIT(MIME_MAX_MESSAGE);
 	enum mime_status st = mime_build(&mm, &b);

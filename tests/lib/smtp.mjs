@@ -6,6 +6,7 @@
 //   ... start ovi with OVI_SMTP_URL: smtp.url ...
 //   const m = await smtp.waitFor((m) => m.to.includes('ada@example.org'));
 //   m.subject, m.text, m.html, m.headers['message-id'][0], m.raw
+//   m.attachments: [{ filename, contentType, type, content }] (content a UTF-8 string)
 //   smtp.setMode('tempfail' | 'permfail' | 'down' | 'ok'); await smtp.stop();
 //
 // Modes: 'ok' accepts every message; 'tempfail' answers 450 to RCPT TO and
@@ -101,7 +102,36 @@ function decodeBody(headers, body) {
 	return Buffer.from(body, 'latin1').toString('utf8').replace(/\r\n/g, '\n');
 }
 
-/** A raw message (Buffer) → { raw, headers, subject, from, to, messageId, text, html, parts }. */
+/** A parameter of a header value such as `attachment; filename="invite.ics"` (quoted or a token). */
+function headerParam(value, name) {
+	const m = new RegExp(`;\\s*${name}=(?:"([^"]*)"|([^;\\s]+))`, 'i').exec(value || '');
+	return m ? (m[1] ?? m[2]) : undefined;
+}
+
+/** The leaf parts of an entity, depth first: multipart bodies (mixed, alternative) are opened. */
+function leafParts(headers, body, out) {
+	const ct = headers['content-type']?.[0] || 'text/plain';
+	const m = /^multipart\/[a-z]+;\s*boundary="?([^";]+)"?/i.exec(ct);
+	if (!m) {
+		out.push({ headers, type: ct.split(';')[0].trim().toLowerCase(), body: decodeBody(headers, body) });
+		return out;
+	}
+	const delim = `\r\n--${m[1]}`;
+	const chunks = ('\r\n' + body).split(delim);
+	// chunks[0] is the preamble; the last starts with "--" (the close).
+	for (const chunk of chunks.slice(1)) {
+		if (chunk.startsWith('--')) break;
+		const c = chunk.replace(/^\r\n/, '');
+		const e = c.indexOf('\r\n\r\n');
+		leafParts(parseHeaders(e < 0 ? c : c.slice(0, e)), e < 0 ? '' : c.slice(e + 4), out);
+	}
+	return out;
+}
+
+/** A raw message (Buffer) → { raw, headers, subject, from, to, messageId, text, html, parts, attachments }.
+ * parts are the leaf parts ({ headers, type, body }) in order; text and html are the first text/plain and
+ * text/html parts that are not attachments; attachments are the parts with Content-Disposition: attachment,
+ * as { filename, contentType (the whole header value, unfolded), type (e.g. 'text/calendar'), content }. */
 export function parseMessage(raw) {
 	const s = raw.toString('latin1');
 	const end = s.indexOf('\r\n\r\n');
@@ -119,26 +149,24 @@ export function parseMessage(raw) {
 		parts: [],
 		text: undefined,
 		html: undefined,
+		attachments: [],
 	};
 	const ct = headers['content-type']?.[0] || 'text/plain';
-	const m = /^multipart\/[a-z]+;\s*boundary="?([^";]+)"?/i.exec(ct);
-	if (m) {
-		const delim = `\r\n--${m[1]}`;
-		const chunks = ('\r\n' + body).split(delim);
-		// chunks[0] is the preamble; the last starts with "--" (the close).
-		for (const chunk of chunks.slice(1)) {
-			if (chunk.startsWith('--')) break;
-			const c = chunk.replace(/^\r\n/, '');
-			const e = c.indexOf('\r\n\r\n');
-			const ph = parseHeaders(e < 0 ? c : c.slice(0, e));
-			msg.parts.push({ headers: ph, type: (ph['content-type']?.[0] || '').split(';')[0].trim().toLowerCase(),
-				body: decodeBody(ph, e < 0 ? '' : c.slice(e + 4)) });
-		}
-	} else {
-		msg.parts.push({ headers, type: ct.split(';')[0].trim().toLowerCase(), body: decodeBody(headers, body.replace(/\r\n$/, '')) });
+	// A single-part body ends with the CRLF of its last line; a part's ends before its delimiter.
+	msg.parts = leafParts(headers, /^multipart\//i.test(ct) ? body : body.replace(/\r\n$/, ''), []);
+	const isAttachment = (p) => /^attachment\b/i.test(p.headers['content-disposition']?.[0] || '');
+	for (const p of msg.parts.filter(isAttachment)) {
+		const pct = p.headers['content-type']?.[0] || '';
+		msg.attachments.push({
+			filename: headerParam(p.headers['content-disposition'][0], 'filename') ?? headerParam(pct, 'name'),
+			contentType: pct,
+			type: p.type,
+			content: p.body,
+		});
 	}
-	msg.text = msg.parts.find((p) => p.type === 'text/plain')?.body;
-	msg.html = msg.parts.find((p) => p.type === 'text/html')?.body;
+	const inline = msg.parts.filter((p) => !isAttachment(p));
+	msg.text = inline.find((p) => p.type === 'text/plain')?.body;
+	msg.html = inline.find((p) => p.type === 'text/html')?.body;
 	return msg;
 }
 

@@ -1,5 +1,6 @@
 /* Internet messages: headers (RFC 2047 encoding, folding), addresses,
- * quoted-printable, the whole multipart message, and hostile input. Every
+ * quoted-printable, the whole multipart message, attachments (base64 in
+ * multipart/mixed), and hostile input. Every
  * message built here is taken apart again and decoded, so the checks are
  * about what a mail client will read, not about exact bytes. */
 #include <setjmp.h>
@@ -86,6 +87,44 @@ static const char *header(const char *msg, const char *name)
 	return value;
 }
 
+/* Body part `index` (0, 1, ...) of a multipart/mixed message: its
+ * headers and content, with the CRLF that precedes the next delimiter, in
+ * a malloc()ed string; NULL when there is no such part. */
+static char *mixed_part(const char *msg, int index)
+{
+	const char *ct = header(msg, "Content-Type");
+	static const char pre[] = "multipart/mixed; boundary=\"";
+	assert_int_equal(strncmp(ct, pre, sizeof(pre) - 1), 0);
+	char bnd[80] = "\r\n--";
+	const char *b = ct + sizeof(pre) - 1;
+	size_t bl = strcspn(b, "\"");
+	assert_true(bl < 70);
+	memcpy(bnd + 4, b, bl);
+	bnd[4 + bl] = '\0';
+	const char *p = strstr(msg, bnd);
+	for (int i = 0;; i++) {
+		assert_non_null(p);
+		p += strlen(bnd);
+		if (strncmp(p, "--", 2) == 0) {
+			/* The close delimiter ends the message. */
+			assert_string_equal(p, "--\r\n");
+			return NULL;
+		}
+		assert_memory_equal(p, "\r\n", 2);
+		p += 2;
+		const char *next = strstr(p, bnd);
+		assert_non_null(next);
+		if (i == index) {
+			size_t n = (size_t)(next - p) + 2;
+			char *r = malloc(n + 1);
+			memcpy(r, p, n);
+			r[n] = '\0';
+			return r;
+		}
+		p = next;
+	}
+}
+
 /* The decoded body of the part with Content-Type `type` (a prefix such as
  * "text/plain"), in a malloc()ed string. */
 static char *part(const char *msg, const char *type)
@@ -94,6 +133,14 @@ static char *part(const char *msg, const char *type)
 	assert_non_null(ct);
 	const char *body;
 	size_t len;
+	if (strncmp(ct, "multipart/mixed;", 16) == 0) {
+		/* The text is the first part of the mix. */
+		char *first = mixed_part(msg, 0);
+		assert_non_null(first);
+		char *r = part(first, type);
+		free(first);
+		return r;
+	}
 	if (strncmp(ct, "multipart/alternative; boundary=\"", 33) == 0) {
 		char bnd[80] = "\r\n--";
 		const char *b = ct + 33;
@@ -168,6 +215,68 @@ static const char *build(const struct mime_msg *m)
 		fail_msg("mime_build: %s", mime_status_str(st));
 	assert_headers_ok(buf_str(&OUT));
 	return buf_str(&OUT);
+}
+
+/* ---- attachments --------------------------------------------------------------------------- */
+
+static const char ICS[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Ovi//Ovi//EN\r\nMETHOD:PUBLISH\r\n"
+			  "BEGIN:VEVENT\r\nUID:match-12@ovi.example.org\r\nSUMMARY:Möte med Åsa\\, 🎉\r\n"
+			  "DESCRIPTION:A line that is long enough to be folded by the writer of th\r\n"
+			  " e calendar\\nand more\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+static const char ICS_TYPE[] = "text/calendar; charset=UTF-8; method=PUBLISH";
+
+static struct mime_msg with_attachment(void)
+{
+	struct mime_msg m = sample();
+	m.attach_name = "invite.ics";
+	m.attach_type = ICS_TYPE;
+	m.attach_data = ICS;
+	return m;
+}
+
+/* The attachment (the second part of the mix): checks its headers against
+ * the type and the file name, its lines, and returns its decoded content
+ * (malloc()ed). */
+static char *attachment(const char *msg, const char *type, const char *name)
+{
+	assert_null(mixed_part(msg, 2));
+	char *p = mixed_part(msg, 1);
+	assert_non_null(p);
+	const char *end = strstr(p, "\r\n\r\n");
+	assert_non_null(end);
+	assert_lines(p, (size_t)(end - p) + 2, 78);
+	char want[400];
+	snprintf(want, sizeof(want), "%s; name=\"%s\"", type, name);
+	assert_string_equal(header(p, "Content-Type"), want);
+	snprintf(want, sizeof(want), "attachment; filename=\"%s\"", name);
+	assert_string_equal(header(p, "Content-Disposition"), want);
+	assert_string_equal(header(p, "Content-Transfer-Encoding"), "base64");
+	/* Lines of exactly 76 characters but the last. */
+	const char *body = end + 4;
+	size_t len = strlen(body) - 2;
+	for (const char *l = body; l < body + len;) {
+		const char *e = strstr(l, "\r\n");
+		size_t ll = e ? (size_t)(e - l) : (size_t)(body + len - l);
+		if (e && e < body + len)
+			assert_int_equal(ll, 76);
+		assert_true(ll <= 76 && ll % 4 == 0);
+		l += ll + 2;
+	}
+	struct buf d = BUF_INIT(MIME_MAX_ATTACH);
+	assert_int_equal(mime_b64_decode(body, len, &d), 0);
+	free(p);
+	return buf_detach(&d, NULL);
+}
+
+static const char *boundary_of(const char *ct, char out[80])
+{
+	const char *b = strstr(ct, "boundary=\"");
+	assert_non_null(b);
+	b += 10;
+	size_t n = strcspn(b, "\"");
+	memcpy(out, b, n);
+	out[n] = '\0';
+	return out;
 }
 
 /* ---- tests ---------------------------------------------------------------------------------- */
@@ -458,6 +567,38 @@ static void test_limits(void **state)
 	addr[MIME_MAX_ADDR] = 'd';
 	addr[MIME_MAX_ADDR + 1] = '\0';
 	assert_int_equal(mime_build(&m, &OUT), MIME_BAD_ADDRESS);
+	/* The worst case of every limit at once, with an attachment, fits
+	 * MIME_MAX_MESSAGE. */
+	m = sample();
+	char *att = malloc(MIME_MAX_ATTACH + 2);
+	memset(att, 'x', MIME_MAX_ATTACH);
+	att[MIME_MAX_ATTACH] = '\0';
+	memset(big, '=', MIME_MAX_BODY);
+	big[MIME_MAX_BODY] = '\0';
+	char subject[MIME_MAX_SUBJECT + 1], name[MIME_MAX_NAME + 1];
+	for (size_t i = 0; i + 2 <= MIME_MAX_SUBJECT; i += 2)
+		memcpy(subject + i, "ä", 2);
+	subject[MIME_MAX_SUBJECT] = '\0';
+	for (size_t i = 0; i + 2 <= MIME_MAX_NAME; i += 2)
+		memcpy(name + i, "ä", 2);
+	name[MIME_MAX_NAME] = '\0';
+	m.text = m.html = big;
+	m.subject = subject;
+	m.to_name = name;
+	m.attach_name = "a-very-long-file-name-that-is-exactly-sixty-four-characters_.ics";
+	m.attach_type = ICS_TYPE;
+	m.attach_data = att;
+	buf_reset(&OUT);
+	assert_int_equal(mime_build(&m, &OUT), MIME_OK);
+	assert_true(OUT.len <= MIME_MAX_MESSAGE);
+	char *a = attachment(buf_str(&OUT), ICS_TYPE, m.attach_name);
+	assert_string_equal(a, att);
+	free(a);
+	att[MIME_MAX_ATTACH] = 'x';
+	att[MIME_MAX_ATTACH + 1] = '\0';
+	assert_int_equal(mime_build(&m, &OUT), MIME_TOO_LONG);
+	free(att);
+
 	/* An output buffer that is too small: an error, and nothing written. */
 	m = sample();
 	struct buf small = BUF_INIT(100);
@@ -465,6 +606,190 @@ static void test_limits(void **state)
 	assert_int_equal(small.len, 0);
 	buf_free(&small);
 	free(big);
+}
+
+static void test_attachment(void **state)
+{
+	(void)state;
+	struct mime_msg m = with_attachment();
+	const char *msg = build(&m);
+	const char *ct = header(msg, "Content-Type");
+	assert_int_equal(strncmp(ct, "multipart/mixed; boundary=\"=_ovi_mixed_", 39), 0);
+	char mixed[80], alt[80];
+	boundary_of(ct, mixed);
+	/* The first part is the alternative, with its own boundary. */
+	char *first = mixed_part(msg, 0);
+	boundary_of(header(first, "Content-Type"), alt);
+	assert_int_equal(strncmp(header(first, "Content-Type"), "multipart/alternative;", 22), 0);
+	assert_string_not_equal(mixed, alt);
+	assert_true(strncmp(mixed, alt, strlen(alt)) && strncmp(alt, mixed, strlen(mixed)));
+	free(first);
+	char *t = part(msg, "text/plain"), *h = part(msg, "text/html"), *a = attachment(msg, ICS_TYPE, "invite.ics");
+	assert_string_equal(t, m.text);
+	assert_string_equal(h, m.html);
+	assert_string_equal(a, ICS);
+	free(t);
+	free(h);
+	free(a);
+	/* The same bytes again. */
+	char *copy = strdup(msg);
+	assert_string_equal(build(&m), copy);
+	free(copy);
+
+	/* Text only, with an attachment: the text is the first part itself. */
+	m.html = "";
+	msg = build(&m);
+	first = mixed_part(msg, 0);
+	assert_string_equal(header(first, "Content-Type"), "text/plain; charset=utf-8");
+	free(first);
+	t = part(msg, "text/plain");
+	assert_string_equal(t, m.text);
+	free(t);
+	a = attachment(msg, ICS_TYPE, "invite.ics");
+	assert_string_equal(a, ICS);
+	free(a);
+
+	/* No data: no attachment, the message as without one. */
+	m = sample();
+	char *plain = strdup(build(&m));
+	m.attach_name = "invite.ics";
+	m.attach_type = ICS_TYPE;
+	m.attach_data = "";
+	assert_string_equal(build(&m), plain);
+	m.attach_name = m.attach_type = NULL;
+	m.attach_data = NULL;
+	assert_string_equal(build(&m), plain);
+	free(plain);
+
+	/* A type with many parameters is folded, white space is tidied. */
+	m = with_attachment();
+	m.attach_type = "text/calendar ;charset=UTF-8;  method=PUBLISH; component=\"VEVENT, VTODO\"; "
+			"x-a-rather-long-parameter-name=and-a-value-that-is-long-too; x-b=1";
+	m.attach_name = "a-very-long-file-name-that-is-exactly-sixty-four-characters_.ics";
+	assert_int_equal(strlen(m.attach_name), 64);
+	msg = build(&m);
+	a = attachment(msg, "text/calendar; charset=UTF-8; method=PUBLISH; component=\"VEVENT, VTODO\"; "
+			    "x-a-rather-long-parameter-name=and-a-value-that-is-long-too; x-b=1", m.attach_name);
+	free(a);
+
+	/* Every size of content round-trips (base64 padding, line breaks). */
+	char data[400];
+	for (size_t n = 1; n < 240; n += (n < 64 ? 1 : 17)) {
+		for (size_t i = 0; i < n; i++)
+			data[i] = (char)('a' + i % 26);
+		data[n] = '\0';
+		m = with_attachment();
+		m.attach_data = data;
+		a = attachment(build(&m), ICS_TYPE, "invite.ics");
+		assert_string_equal(a, data);
+		free(a);
+	}
+}
+
+static void test_attachment_hostile(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *type, *data;
+		enum mime_status want;
+	} cases[] = {
+		{ "", NULL, NULL, MIME_BAD_ATTACH },
+		{ "a b.ics", NULL, NULL, MIME_BAD_ATTACH },
+		{ "../x.ics", NULL, NULL, MIME_BAD_ATTACH },
+		{ "x\".ics", NULL, NULL, MIME_BAD_ATTACH },
+		{ "x\r\nBcc: v@example.org", NULL, NULL, MIME_BAD_ATTACH },
+		{ "möte.ics", NULL, NULL, MIME_BAD_ATTACH },
+		{ "a;b.ics", NULL, NULL, MIME_BAD_ATTACH },
+		{ "a-very-long-file-name-that-is-exactly-sixty-five-characters__.ics", NULL, NULL, MIME_BAD_ATTACH },
+		{ NULL, "", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text/", NULL, MIME_BAD_ATTACH },
+		{ NULL, "/calendar", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text/calendar;", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text/calendar; charset", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text/calendar; charset=", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text/calendar; charset=a b", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text/calendar; Name=x.ics", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text/calendar\r\nBcc: v@example.org", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text/calendar; a=b\r\n c=d", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text/calendar; a=\"b", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text/calendar; a=\"b\\\"c\"", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text/calendar; a=\"b\rc\"", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text/calendar; charset=ä", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text/calendar\t; a=b", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text/calendar; a=b;; c=d", NULL, MIME_BAD_ATTACH },
+		{ NULL, "text/calendar; x=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL,
+		  MIME_BAD_ATTACH },
+		{ NULL, "text/calendar; a=1; b=1; c=1; d=1; e=1; f=1; g=1; h=1; i=1; j=1; k=1; l=1; m=1; n=1; o=1; p=1",
+		  NULL, MIME_BAD_ATTACH },
+		{ NULL, NULL, "bad \xff utf-8", MIME_BAD_UTF8 },
+		{ NULL, NULL, "cut \xe2\x82", MIME_BAD_UTF8 },
+	};
+	buf_reset(&OUT);
+	buf_adds(&OUT, "keep");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct mime_msg m = with_attachment();
+		if (cases[i].name)
+			m.attach_name = cases[i].name;
+		if (cases[i].type)
+			m.attach_type = cases[i].type;
+		if (cases[i].data)
+			m.attach_data = cases[i].data;
+		enum mime_status st = mime_build(&m, &OUT);
+		if (st != cases[i].want)
+			fail_msg("case %zu (%s | %s): %s", i, m.attach_name, m.attach_type, mime_status_str(st));
+		assert_string_equal(buf_str(&OUT), "keep");
+	}
+	/* The longest piece of a type (70) and the longest type (200) are fine. */
+	struct mime_msg m = with_attachment();
+	m.attach_type = "text/calendar; x=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	char *a = attachment(build(&m), m.attach_type, "invite.ics");
+	free(a);
+	char type[256] = "text/calendar";
+	while (strlen(type) + 25 <= 200)
+		strcat(type, "; x-abcdef=ghijklmnopqrst");
+	while (strlen(type) < 200)
+		strcat(type, " ");
+	assert_int_equal(strlen(type), 200);
+	m.attach_type = type;
+	assert_int_equal(mime_build(&m, &OUT), MIME_OK);
+	strcat(type, " ");
+	buf_reset(&OUT);
+	assert_int_equal(mime_build(&m, &OUT), MIME_BAD_ATTACH);
+	/* Data without a name or a type. */
+	m = with_attachment();
+	m.attach_name = NULL;
+	assert_int_equal(mime_build(&m, &OUT), MIME_BAD_ATTACH);
+	m = with_attachment();
+	m.attach_type = "";
+	assert_int_equal(mime_build(&m, &OUT), MIME_BAD_ATTACH);
+	assert_int_equal(OUT.len, 0);
+	assert_string_equal(mime_status_str(MIME_BAD_ATTACH), "bad attachment name or type");
+}
+
+static void test_b64_decode(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} ok[] = {
+		{ "", "" }, { "YQ==", "a" }, { "YWI=", "ab" }, { "YWJj", "abc" }, { "YWJj\r\nZGVm\r\n", "abcdef" },
+		{ "w6XDpMO2", "åäö" },
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(*ok); i++) {
+		struct buf d = BUF_INIT(1024);
+		assert_int_equal(mime_b64_decode(ok[i].in, strlen(ok[i].in), &d), 0);
+		assert_string_equal(buf_str(&d), ok[i].out);
+		buf_free(&d);
+	}
+	static const char *const bad[] = { "Y", "YQ=", "YQ==YQ==", "YQ==\r\nYWJj", "YW\r\nJj", "YWJj\n", "YWJj\r",
+					   "YW Jj", "YW*j", "Y===" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		struct buf d = BUF_INIT(1024);
+		if (mime_b64_decode(bad[i], strlen(bad[i]), &d) != -1)
+			fail_msg("accepted %s", bad[i]);
+		buf_free(&d);
+	}
 }
 
 static void test_qp(void **state)
@@ -599,6 +924,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_folding, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attachment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attachment_hostile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_b64_decode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_decode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mailbox_split, setup, teardown),

@@ -2,8 +2,9 @@
  * queueing in the caller's transaction, Message-IDs, claiming (also by two
  * connections racing, as several processes would), backoff and giving up,
  * "sent" being final, recovery of an interrupted send, staff's retry,
- * erasure; the sender's pass without a mail server; and the mail
- * templates in templates/, rendered in every language. */
+ * erasure; attachments kept, claimed, erased and delivered (to a small
+ * SMTP server in a thread of this test); the sender's pass without a mail
+ * server; and the mail templates in templates/, rendered in every language. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,13 +20,16 @@
 #include <dirent.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <strings.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/token.h"
+#include "domain/notify.h"
 #include "domain/outbox.h"
 #include "mail/mime.h"
 #include "mail/sender.h"
@@ -182,7 +186,11 @@ static void test_claim(void **state)
 	assert_int_equal(m.created_at, T0);
 	assert_int_equal(m.attempts, 1);
 	assert_int_equal(m.message_id[0], '<');
+	assert_string_equal(m.attach_name, "");
+	assert_string_equal(m.attach_type, "");
+	assert_string_equal(m.attach_data, "");
 	outbox_msg_free(&m);
+	assert_null(m.attach_data);
 	assert_string_equal(status_of(a), "sending");
 	assert_int_equal(col(a, "claimed_at"), T0);
 	/* A claimed message is not claimed again. */
@@ -377,19 +385,157 @@ static void test_erase(void **state)
 	assert_int_equal(db_run(db, "INSERT INTO people (email, created_at, updated_at) VALUES ('e@example.org', 1, 1)", ""), 0);
 	int64_t pid = db_int(db, 0, "SELECT id FROM people WHERE email = 'e@example.org'", "");
 	struct outbox_new m = { .person_id = pid, .kind = "confirm", .to_email = "e@example.org", .to_name = "Eve",
-				.mail_lang = "fi", .subject = "Secret", .text = "t", .html = "h" };
+				.mail_lang = "fi", .subject = "Secret", .text = "t", .html = "h",
+				.attach_name = "invite.ics", .attach_type = "text/calendar", .attach_data = "SUMMARY:Eve" };
 	int64_t sent = outbox_queue(db, &m, "http://localhost", T0), queued = outbox_queue(db, &m, "http://localhost", T0);
 	int64_t other = queue("a@example.org", T0);
 	assert_int_equal(claim_one(T0), sent);
 	assert_int_equal(outbox_mark_sent(db, sent, T0), 0);
 	assert_int_equal(outbox_erase_person(db, pid), 2);
 	assert_int_equal(db_int(db, -1, "SELECT COUNT(*) FROM outbox WHERE person_id = ? AND (to_email <> '' OR"
-					" to_name <> '' OR subject <> '' OR text_body <> '' OR html_body <> '')", "i", pid), 0);
+					" to_name <> '' OR subject <> '' OR text_body <> '' OR html_body <> '' OR attach_name <> ''"
+					" OR attach_type <> '' OR attach_data <> '')", "i", pid), 0);
+	assert_int_equal(db_int(db, -1, "SELECT COUNT(*) FROM outbox WHERE attach_data <> ''", ""), 0);
 	assert_string_equal(status_of(sent), "sent");
 	assert_string_equal(status_of(queued), "failed");
 	assert_string_equal(status_of(other), "queued");
 	/* An erased message cannot be retried (there is nobody to send it to). */
 	assert_int_equal(outbox_retry_now(db, queued, T0), -1);
+}
+
+/* ---- attachments ------------------------------------------------------------------------------- */
+
+static const char ICS[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\n"
+			  "SUMMARY:Möte med Åsa\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+static const char ICS_TYPE[] = "text/calendar; charset=UTF-8; method=PUBLISH";
+
+static int64_t queue_attach(const char *to, int64_t now)
+{
+	struct outbox_new m = {
+		.kind = "match_intro", .to_email = to, .to_name = "Ada", .mail_lang = "sv", .subject = "Hej",
+		.text = "Hej Ada\n", .html = "<p>Hej Ada</p>", .attach_name = "invite.ics", .attach_type = ICS_TYPE,
+		.attach_data = ICS,
+	};
+	int64_t id = outbox_queue(db, &m, "https://ovi.example.org", now);
+	assert_true(id > 0);
+	return id;
+}
+
+static void test_attachment(void **state)
+{
+	(void)state;
+	int64_t id = queue_attach("a@example.org", T0);
+	int64_t plain = queue("b@example.org", T0 + 1);
+	struct outbox_msg m;
+	assert_int_equal(outbox_claim(db, T0, &m), 1);
+	assert_int_equal(m.id, id);
+	assert_string_equal(m.attach_name, "invite.ics");
+	assert_string_equal(m.attach_type, ICS_TYPE);
+	assert_string_equal(m.attach_data, ICS);
+	assert_string_equal(m.kind, "match_intro");
+	outbox_msg_free(&m);
+	assert_null(m.attach_name);
+	assert_int_equal(outbox_claim(db, T0 + 1, &m), 1);
+	assert_int_equal(m.id, plain);
+	assert_string_equal(m.attach_data, "");
+	outbox_msg_free(&m);
+}
+
+/* A one-message SMTP server: takes a message and keeps its data. */
+static int smtp_fd = -1;
+static char *smtp_data;
+
+static int read_line(int fd, char *line, size_t size)
+{
+	size_t n = 0;
+	while (n + 1 < size) {
+		char c;
+		if (read(fd, &c, 1) != 1)
+			return -1;
+		line[n++] = c;
+		if (c == '\n')
+			break;
+	}
+	line[n] = '\0';
+	return (int)n;
+}
+
+static void say(int fd, const char *s)
+{
+	ssize_t r = write(fd, s, strlen(s));
+	(void)r;
+}
+
+static void *smtp_serve(void *arg)
+{
+	(void)arg;
+	int fd = accept(smtp_fd, NULL, NULL);
+	if (fd < 0)
+		return NULL;
+	struct timeval tv = { 5, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	char line[1024];
+	say(fd, "220 fake ESMTP\r\n");
+	while (read_line(fd, line, sizeof(line)) > 0) {
+		if (strncasecmp(line, "EHLO", 4) == 0) {
+			say(fd, "250-fake\r\n250 8BITMIME\r\n");
+		} else if (strncasecmp(line, "DATA", 4) == 0) {
+			say(fd, "354 go on\r\n");
+			struct buf d = BUF_INIT(1 << 22);
+			while (read_line(fd, line, sizeof(line)) > 0 && strcmp(line, ".\r\n") != 0)
+				buf_adds(&d, line[0] == '.' ? line + 1 : line);
+			smtp_data = buf_detach(&d, NULL);
+			say(fd, "250 queued\r\n");
+		} else if (strncasecmp(line, "QUIT", 4) == 0) {
+			say(fd, "221 bye\r\n");
+			break;
+		} else {
+			say(fd, "250 ok\r\n");
+		}
+	}
+	close(fd);
+	return NULL;
+}
+
+static void test_sender_attachment(void **state)
+{
+	(void)state;
+	smtp_fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(sa);
+	assert_int_equal(bind(smtp_fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(smtp_fd, 1), 0);
+	assert_int_equal(getsockname(smtp_fd, (struct sockaddr *)&sa, &sl), 0);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, smtp_serve, NULL), 0);
+	char url[64];
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", ntohs(sa.sin_port));
+	struct mail_sender_opts o = { .smtp_url = url, .mail_from = "Ovi <noreply@ovi.example>",
+				      .retry_base_s = 60, .smtp_timeout_s = 5 };
+	int64_t id = queue_attach("a@example.org", T0);
+	assert_int_equal(mail_sender_run_once(db, &o, T0), 1);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	close(smtp_fd);
+	assert_string_equal(status_of(id), "sent");
+	/* What went out is what mime_build makes of the stored message. */
+	assert_non_null(smtp_data);
+	struct db_stmt *st = db_prepare(db, "SELECT message_id, created_at FROM outbox WHERE id = ?");
+	db_bind_int(st, 1, id);
+	assert_int_equal(db_step(st), DB_ROW);
+	struct mime_msg mm = {
+		.from = o.mail_from, .to_email = "a@example.org", .to_name = "Ada", .subject = "Hej", .text = "Hej Ada\n",
+		.html = "<p>Hej Ada</p>", .message_id = db_col_text(st, 0), .date = db_col_int(st, 1),
+		.attach_name = "invite.ics", .attach_type = ICS_TYPE, .attach_data = ICS,
+	};
+	struct buf b = BUF_INIT(MIME_MAX_MESSAGE);
+	assert_int_equal(mime_build(&mm, &b), MIME_OK);
+	db_finalize(st);
+	assert_string_equal(smtp_data, buf_str(&b));
+	assert_non_null(strstr(smtp_data, "\r\nContent-Type: multipart/mixed; boundary="));
+	assert_non_null(strstr(smtp_data, "\r\nContent-Disposition: attachment; filename=\"invite.ics\"\r\n"));
+	buf_free(&b);
+	free(smtp_data);
+	smtp_data = NULL;
 }
 
 /* ---- the sender without a mail server ----------------------------------------------------------- */
@@ -506,6 +652,28 @@ static void test_mail_test_template(void **state)
 	assert_int_equal(mail_queue(&e, LANG_SV, "layout", d, "ada@example.org", "", -1, NULL), -1);
 	assert_int_equal(mail_queue(&e, LANG_SV, "../admin_home", d, "ada@example.org", "", -1, NULL), -1);
 	assert_int_equal(mail_queue(&e, LANG_COUNT, "test", d, "ada@example.org", "", -1, NULL), -1);
+	/* With an attachment: stored with the message; a bad one is refused. */
+	struct mail_attachment att = { .name = "invite.ics", .type = ICS_TYPE, .data = ICS };
+	int64_t ida = mail_queue_attach(&e, LANG_FI, "test", d, "ada@example.org", "", -1, NULL, &att);
+	assert_true(ida > 0);
+	struct db_stmt *sa = db_prepare(db, "SELECT attach_name, attach_type, attach_data FROM outbox WHERE id = ?");
+	db_bind_int(sa, 1, ida);
+	assert_int_equal(db_step(sa), DB_ROW);
+	assert_string_equal(db_col_text(sa, 0), "invite.ics");
+	assert_string_equal(db_col_text(sa, 1), ICS_TYPE);
+	assert_string_equal(db_col_text(sa, 2), ICS);
+	db_finalize(sa);
+	assert_int_equal(db_run(db, "DELETE FROM outbox WHERE id = ?", "i", ida), 0);
+	struct mail_attachment bad[] = {
+		{ .name = "../invite.ics", .type = ICS_TYPE, .data = ICS },
+		{ .name = "invite.ics", .type = "text/calendar\r\nBcc: v@example.org", .data = ICS },
+		{ .name = "invite.ics", .type = ICS_TYPE, .data = "bad \xff" },
+		{ .name = "", .type = ICS_TYPE, .data = ICS },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		assert_int_equal(mail_queue_attach(&e, LANG_FI, "test", d, "ada@example.org", "", -1, NULL, &bad[i]), -1);
+	assert_int_equal(db_int(db, -1, "SELECT COUNT(*) FROM outbox WHERE attach_name <> ''", ""), 0);
+
 	/* A value with a line break in the subject is made one line. */
 	struct config cfg2 = cfg;
 	strcpy(cfg2.org_name, "Line\r\nBcc: v@example.org");
@@ -582,6 +750,8 @@ int main(void)
 		cmocka_unit_test_setup(test_backoff, clean),
 		cmocka_unit_test_setup(test_recover, clean),
 		cmocka_unit_test_setup(test_erase, clean),
+		cmocka_unit_test_setup(test_attachment, clean),
+		cmocka_unit_test_setup(test_sender_attachment, clean),
 		cmocka_unit_test_setup(test_sender_pass, clean),
 		cmocka_unit_test_setup(test_mail_test_template, clean),
 		cmocka_unit_test_setup(test_all_mail_templates, clean),
