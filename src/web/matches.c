@@ -19,6 +19,7 @@
 #include "domain/staff.h"
 #include "mail/sender.h"
 #include "web/mail.h"
+#include "web/matches.h"
 #include "web/member.h"
 #include "web/routes.h"
 
@@ -239,6 +240,36 @@ static const char *event_reason(struct ctx *c, const char *kind, const char *rea
 		return *end || t <= 0 ? reason : member_datetime(c, t);
 	}
 	return LABEL(c, reason_labels, reason);
+}
+
+const char *matches_state_label(struct ctx *c, const char *state)
+{
+	return LABEL(c, state_labels, state);
+}
+
+struct tval *matches_of_registration(struct ctx *c, int64_t reg)
+{
+	struct tval *list = tv_list(c->a);
+	struct db_stmt *st = db_prepare(c->db,
+		"SELECT m.id, m.state, m.meeting_at, p.first_name, p.last_name, p.erased_at IS NOT NULL FROM matches m"
+		" JOIN registrations o ON o.id = CASE WHEN m.participant = ? THEN m.door_opener ELSE m.participant END"
+		" JOIN people p ON p.id = o.person_id WHERE m.participant = ? OR m.door_opener = ?"
+		" ORDER BY m.created_at DESC, m.id DESC");
+	if (list && st && !db_bind_int(st, 1, reg) && !db_bind_int(st, 2, reg) && !db_bind_int(st, 3, reg))
+		while (db_step(st) == DB_ROW) {
+			struct tval *r = tv_map(c->a);
+			int64_t id = db_col_int(st, 0);
+			tv_set_int(r, "id", id);
+			tv_set_str(r, "url", arena_printf(c->a, "/%s/admin/matches/%lld", lang_codes[c->lang], (long long)id));
+			tv_set_str(r, "state", LABEL(c, state_labels, db_col_text(st, 1)));
+			tv_set_str(r, "meeting", member_datetime(c, db_col_int(st, 2)));
+			tv_set_str(r, "other", db_col_int(st, 5) ? ctx_tr(c, "(erased)")
+								   : arena_printf(c->a, "%s %s", db_col_text(st, 3),
+										  db_col_text(st, 4)));
+			tv_push(list, r);
+		}
+	db_finalize(st);
+	return list;
 }
 
 static void add_error(struct ctx *c, struct tval *errors, const char *field, const char *msg)

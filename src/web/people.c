@@ -13,6 +13,7 @@
 #include "domain/refdata.h"
 #include "domain/registration.h"
 #include "domain/staff.h"
+#include "web/matches.h"
 #include "web/member.h"
 #include "web/routes.h"
 
@@ -570,6 +571,7 @@ static struct tval *registrations_tv(struct ctx *c, int64_t id)
 			tv_set_int(r, "id", (long long)rid);
 			tv_set_str(r, "role_name", member_role_name(c, role));
 			tv_set_bool(r, "door_opener", role && !strcmp(role, "door_opener"));
+			tv_set_bool(r, "can_match", role && !strcmp(role, "participant") && !strcmp(db_col_text(st, 2), "waiting"));
 			tv_set_str(r, "status_name", member_status_name(c, db_col_text(st, 2)));
 			tv_set_int(r, "capacity", (long long)db_col_int(st, 3));
 			tv_set_str(r, "created", member_datetime(c, db_col_int(st, 4)));
@@ -586,6 +588,7 @@ static struct tval *registrations_tv(struct ctx *c, int64_t id)
 		int64_t rid = tv_as_int(tv_get(r, "id"));
 		tv_set(r, "events", events_tv(c, rid));
 		tv_set(r, "eligibility", eligibility_tv(c, rid));
+		tv_set(r, "matches", matches_of_registration(c, rid));
 	}
 	return list;
 }
