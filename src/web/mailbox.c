@@ -208,8 +208,8 @@ static void outbox_message(struct ctx *c)
 	int64_t id = parse_id(route_param(&c->m, "id"));
 	struct db_stmt *st = id > 0 ? db_prepare(c->db, "SELECT status, kind, mail_lang, person_id, to_name, to_email,"
 							  " reply_to, subject, message_id, created_at, attempts,"
-							  " next_attempt_at, sent_at, last_error, text_body, html_body"
-							  " FROM outbox WHERE id = ?")
+							  " next_attempt_at, sent_at, last_error, text_body, html_body,"
+							  " attach_name, attach_type, attach_data FROM outbox WHERE id = ?")
 				    : NULL;
 	if (!st || db_bind_int(st, 1, id) || db_step(st) != DB_ROW) {
 		db_finalize(st);
@@ -240,11 +240,16 @@ static void outbox_message(struct ctx *c)
 		.date = db_col_int(st, 9),
 		.text = arena_strdup(c->a, db_col_text(st, 14) ? db_col_text(st, 14) : ""),
 		.html = arena_strdup(c->a, db_col_text(st, 15) ? db_col_text(st, 15) : ""),
+		.attach_name = arena_strdup(c->a, db_col_text(st, 16) ? db_col_text(st, 16) : ""),
+		.attach_type = arena_strdup(c->a, db_col_text(st, 17) ? db_col_text(st, 17) : ""),
+		.attach_data = arena_strdup(c->a, db_col_text(st, 18) ? db_col_text(st, 18) : ""),
 	};
 	tv_set_str(m, "to_name", mm.to_name);
 	tv_set_str(m, "to_email", mm.to_email);
 	tv_set_bool(m, "erased", erased);
 	tv_set_str(m, "reply_to", mm.reply_to);
+	if (mm.attach_data && *mm.attach_data)
+		tv_set_str(m, "attachment", mm.attach_name);
 	tv_set_str(m, "subject", mm.subject);
 	tv_set_str(m, "message_id", mm.message_id);
 	tv_set_str(m, "created", when(c, st, 9));
