@@ -12,19 +12,21 @@
  *
  * A refused link (unknown, expired, used, made for another match, or
  * opened while someone else is logged in) gets a page saying which, with
- * the way on: the member area, where the same choices are. The reason and
- * note of a decline are only ever shown to the person who declined. */
+ * the way on: the member area, where the same choices are. The reason of
+ * a decline is shown only to the person who declined; its note, never. */
 #include "web/meet.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "core/utf8.h"
 #include "domain/matches.h"
 #include "domain/refdata.h"
 #include "domain/slot.h"
+#include "i18n/format.h"
 #include "web/mail.h"
 #include "web/member.h"
 #include "web/routes.h"
@@ -111,6 +113,26 @@ static const char *lpath(struct ctx *c, const char *fmt_path, int64_t id)
 }
 
 /* ---- the match ------------------------------------------------------------ */
+
+static const char *const weekdays[7] = {
+	N_("Sunday"), N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
+};
+
+/* "tisdag 1 december 2026 kl. 10.00", as the match e-mails write it. */
+static const char *meeting_time(struct ctx *c, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (!localtime_r(&tt, &tm))
+		return "";
+	struct buf b = BUF_INIT(256);
+	const char *r = NULL;
+	if (buf_adds(&b, ctx_tr(c, weekdays[tm.tm_wday])) == 0 && buf_addc(&b, ' ') == 0 &&
+	    fmt_datetime(&b, lang_codes[c->lang], &tm) == 0)
+		r = arena_strdup(c->a, buf_str(&b));
+	buf_free(&b);
+	return r ? r : member_datetime(c, t);
+}
 
 static bool is_open(const char *state)
 {
@@ -288,7 +310,7 @@ static void match_tv(struct ctx *c, const struct meet *m)
 	tv_set_int(t, "id", (long long)m->id);
 	tv_set_str(t, "state", m->state);
 	tv_set_str(t, "state_name", label_of(c, state_labels, m->state));
-	tv_set_str(t, "time", member_datetime(c, m->meeting_at));
+	tv_set_str(t, "time", meeting_time(c, m->meeting_at));
 	tv_set_str(t, "time_by", who(m, m->time_by));
 	tv_set_str(t, "time_note", m->time_note);
 	tv_set_str(t, "role", match_side_key(me));
@@ -362,6 +384,13 @@ struct typed {
 	bool stay;
 };
 
+/* A typed value to show again in its form: as typed, unless it is not
+ * even UTF-8 (the request parser refuses that already; belt and braces). */
+static const char *shown(const char *s)
+{
+	return s && utf8_valid(s, strlen(s)) ? s : "";
+}
+
 static void forms_data(struct ctx *c, const struct meet *m, const char *posted, const struct typed *ty)
 {
 	/* Another time: starts from the current one. */
@@ -369,21 +398,21 @@ static void forms_data(struct ctx *c, const struct meet *m, const char *posted, 
 	slot_format_local(m->meeting_at, d0, t0);
 	bool p = posted && !strcmp(posted, "time");
 	struct tval *ft = tv_map(c->a);
-	tv_set_str(ft, "date", p ? ty->date : d0);
-	tv_set_str(ft, "note", p ? ty->note : "");
+	tv_set_str(ft, "date", p ? shown(ty->date) : d0);
+	tv_set_str(ft, "note", p ? shown(ty->note) : "");
 	tv_set(ft, "times", time_options(c, p ? ty->time : t0));
 	tv_set(c->data, "ft", ft);
 
 	p = posted && !strcmp(posted, "decline");
 	struct tval *fd = tv_map(c->a);
-	tv_set_str(fd, "note", p ? ty->note : "");
+	tv_set_str(fd, "note", p ? shown(ty->note) : "");
 	tv_set_bool(fd, "stay", p ? ty->stay : true);
 	tv_set(fd, "reasons", choice_options(c, reason_labels, p ? ty->reason : NULL));
 	tv_set(c->data, "fd", fd);
 
 	p = posted && !strcmp(posted, "met");
 	struct tval *fm = tv_map(c->a);
-	tv_set_str(fm, "date", p ? ty->date : "");
+	tv_set_str(fm, "date", p ? shown(ty->date) : "");
 	tv_set(fm, "times", time_options(c, p ? ty->time : NULL));
 	tv_set(fm, "answers", choice_options(c, met_labels, p ? ty->answer : NULL));
 	tv_set(c->data, "fm", fm);
@@ -433,9 +462,11 @@ static void check_note(struct errs *e, const char *note)
 	if (strlen(note) > MATCH_NOTE_MAX) {
 		char n[16];
 		snprintf(n, sizeof(n), "%d", MATCH_NOTE_MAX);
-		err_add(e, "note", "note", fill(e->c, N_("Please shorten the note to at most {n} characters."), "{n}", n));
+		err_add(e, "note", "note",
+			fill(e->c, N_("Please shorten the note to at most {n} characters."), "{n}", n));
 	} else if (!text_ok(note)) {
-		err_add(e, "note", "note", ctx_tr(e->c, "The note contains characters we cannot save. Please type it again."));
+		err_add(e, "note", "note",
+			ctx_tr(e->c, "The note contains characters we cannot save. Please type it again."));
 	}
 }
 
@@ -463,7 +494,8 @@ static void check_when(struct errs *e, const char *date, const char *time, bool 
 		char d[11], hm[6];
 		slot_format_local(c->now + 7 * 86400, d, hm);
 		err_add(e, "date", "date",
-			fill(c, N_("Check the date: write it as year-month-day, for example {example}."), "{example}", d));
+			fill(c, N_("Check the date: write it as year-month-day, for example {example}."), "{example}",
+			     d));
 		return;
 	}
 	if (v < c->now + 3600) {
@@ -495,11 +527,6 @@ static void read_typed(struct ctx *c, struct typed *ty)
 		.reason = ctx_field(c, "reason"), .answer = ctx_field(c, "answer"),
 		.stay = !strcmp(ctx_field(c, "stay"), "1"),
 	};
-	/* Shown again in the form: only text we could have saved. */
-	const char **s[] = { &ty->date, &ty->time, &ty->note, &ty->reason, &ty->answer };
-	for (size_t i = 0; i < sizeof(s) / sizeof(*s); i++)
-		if (!utf8_valid(*s[i], strlen(*s[i])) || strlen(*s[i]) > 4 * MATCH_NOTE_MAX)
-			*s[i] = "";
 }
 
 /* Check the posted form of `action` into *a; errors into data (false). */
@@ -664,8 +691,9 @@ static void link_page(struct ctx *c, struct link *l, int status, const char *pos
 	forms_data(c, &l->m, posted, ty);
 	tv_set_str(c->data, "action", l->action);
 	tv_set_bool(c->data, "allowed", allowed(c, &l->m, l->action));
-	tv_set_str(c->data, arena_printf(c->a, "%s_url", l->action),
-		   arena_printf(c->a, "/%s/match/%lld/%s/%s", lang_codes[c->lang], (long long)l->id, l->action, l->token));
+	const char *url = arena_printf(c->a, "/%s/match/%lld/%s/%s", lang_codes[c->lang], (long long)l->id, l->action,
+				       l->token);
+	tv_set_str(c->data, arena_printf(c->a, "%s_url", l->action), url);
 	page_render(c, "meet_action", "meet-action");
 }
 
@@ -762,22 +790,40 @@ static bool member_match(struct ctx *c, struct meet *m)
 	return r == 0;
 }
 
-/* The history in plain words: answers, new times and changes of state.
- * Reminders, e-mails and staff notes are left out. */
+/* The history in plain words: changes of state, answers, new times and
+ * notes about the time. Reminders, e-mails, staff notes and the reasons
+ * of a decline are left out. */
 static struct tval *history_tv(struct ctx *c, const struct meet *m)
 {
 	struct tval *list = tv_list(c->a);
-	struct db_stmt *st = db_prepare(c->db, "SELECT at, kind, to_state, actor FROM match_events"
-					       " WHERE match_id = ? AND kind IN ('state', 'accept', 'time', 'met_answer')"
-					       " ORDER BY at, id");
+	struct db_stmt *st = db_prepare(c->db,
+		"SELECT at, kind, to_state, actor, reason FROM match_events"
+		" WHERE match_id = ? AND kind IN ('state', 'accept', 'time', 'met_answer') ORDER BY at, id");
 	if (st && db_bind_int(st, 1, m->id) == 0)
 		while (db_step(st) == DB_ROW) {
+			const char *kind = db_col_text(st, 1), *to = db_col_text(st, 2), *reason = db_col_text(st, 4);
+			const char *by = who(m, db_col_text(st, 3));
+			bool state = kind && !strcmp(kind, "state");
+			/* A state the page can name; an answer by one of the two. */
+			if (state ? !to || !known(state_labels, to) : strcmp(by, "me") && strcmp(by, "other"))
+				continue;
 			struct tval *e = tv_map(c->a);
-			const char *to = db_col_text(st, 2);
 			tv_set_str(e, "at", member_datetime(c, db_col_int(st, 0)));
-			tv_set_str(e, "kind", db_col_text(st, 1));
-			tv_set_str(e, "state_name", to && *to ? label_of(c, state_labels, to) : "");
-			tv_set_str(e, "who", who(m, db_col_text(st, 3)));
+			tv_set_str(e, "kind", kind);
+			tv_set_str(e, "who", by);
+			if (state)
+				tv_set_str(e, "state_name", label_of(c, state_labels, to));
+			if (!strcmp(kind, "time")) {
+				/* The reason is the new start time; none for a note only. */
+				char *end;
+				long long t = reason && *reason ? strtoll(reason, &end, 10) : 0;
+				if (t > 0 && !*end)
+					tv_set_str(e, "time", meeting_time(c, (int64_t)t));
+				else
+					tv_set_str(e, "kind", "note");
+			}
+			if (!strcmp(kind, "met_answer") && reason && known(met_labels, reason))
+				tv_set_str(e, "answer", label_of(c, met_labels, reason));
 			tv_push(list, e);
 		}
 	db_finalize(st);
@@ -796,7 +842,8 @@ static void member_page(struct ctx *c, const struct meet *m, int status, const c
 	forms_data(c, m, posted, ty);
 	const char *base = lpath(c, "/member/matches", m->id);
 	for (size_t i = 0; actions[i]; i++)
-		tv_set_str(c->data, arena_printf(c->a, "%s_url", actions[i]), arena_printf(c->a, "%s/%s", base, actions[i]));
+		tv_set_str(c->data, arena_printf(c->a, "%s_url", actions[i]),
+			   arena_printf(c->a, "%s/%s", base, actions[i]));
 	tv_set_str(c->data, "ics_url", arena_printf(c->a, "%s/invite.ics", base));
 	tv_set(c->data, "history", history_tv(c, m));
 	page_render(c, "meet_match", "meet-match");
@@ -846,7 +893,8 @@ static void member_post(struct ctx *c)
 	int r = run_domain(c, &m, &a);
 	if (r == 0 && db_commit(c->db) == 0) {
 		log_info("meet: match %lld answered in the member area (%s)", (long long)m.id, action);
-		http_redirect(c->resp, 303, arena_printf(c->a, "%s?done=%s", lpath(c, "/member/matches", m.id), a.done));
+		const char *base = lpath(c, "/member/matches", m.id);
+		http_redirect(c->resp, 303, arena_printf(c->a, "%s?done=%s", base, a.done));
 		return;
 	}
 	db_rollback(c->db);
@@ -923,9 +971,9 @@ struct tval *meet_member_matches(struct ctx *c)
 		m.state = state;
 		struct tval *it = tv_map(c->a);
 		tv_set_int(it, "id", (long long)m.id);
-		tv_set_str(it, "first_name", db_col_null(st, 5) ? ctx_tr(c, "the other person") : db_col_text(st, 4));
+		tv_set_str(it, "first_name", db_col_null(st, 5) ? db_col_text(st, 4) : ctx_tr(c, "the other person"));
 		tv_set_str(it, "role_name", member_role_name(c, match_side_key(other_side(m.side))));
-		tv_set_str(it, "time", member_datetime(c, m.meeting_at));
+		tv_set_str(it, "time", meeting_time(c, m.meeting_at));
 		tv_set_str(it, "state", state);
 		tv_set_str(it, "state_name", label_of(c, state_labels, state));
 		tv_set_bool(it, "action", allowed(c, &m, "accept") || allowed(c, &m, "met"));

@@ -21,6 +21,7 @@
 #include "domain/session.h"
 #include "i18n/format.h"
 #include "web/mail.h"
+#include "web/meet.h"
 #include "web/routes.h"
 
 /* ---- shared helpers (web/member.h) ------------------------------------- */
@@ -338,6 +339,7 @@ static void member_home(struct ctx *c)
 			tv_push(regs, registration_tv(c, st));
 	db_finalize(st);
 	tv_set(c->data, "registrations", regs);
+	tv_set(c->data, "matches", meet_member_matches(c));
 	const char *done = form_get(&c->req->query, "done");
 	if (done && strcmp(done, "withdrawn") == 0)
 		tv_set_bool(c->data, "withdrawn", true);
