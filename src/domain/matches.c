@@ -767,10 +767,12 @@ int matches_accept(const struct mail_env *e, int64_t match_id, enum match_side s
 	return strcmp(m.state, "accepted") ? set_state(e, &m, "accepted", actor, "", "") : 0;
 }
 
+/* MATCH_NOTE_MAX characters, as the forms count them. */
 static int note_ok(const char *note)
 {
 	size_t n = note ? strlen(note) : 0;
-	return n <= MATCH_NOTE_MAX && (!n || (utf8_valid(note, n) && !utf8_has_ctl(note, n)));
+	return n <= 4 * MATCH_NOTE_MAX &&
+	       (!n || (utf8_valid(note, n) && !utf8_has_ctl(note, n) && utf8_chars(note, n) <= MATCH_NOTE_MAX));
 }
 
 struct new_time_arg {

@@ -48,7 +48,7 @@ enum {
 extern const char *const match_decline_reasons[]; /* no_time, not_my_field, found_job, moved_away, other; NULL-ended */
 bool match_decline_reason_ok(const char *code);
 
-/* Limits of what people type. */
+/* Limits of what people type (the note in characters). */
 enum { MATCH_NOTE_MAX = 500, MATCH_TIME_AHEAD_DAYS = 90 };
 
 /* "participant" / "door_opener". */

@@ -459,7 +459,7 @@ static bool text_ok(const char *s)
 
 static void check_note(struct errs *e, const char *note)
 {
-	if (strlen(note) > MATCH_NOTE_MAX) {
+	if (strlen(note) > 4 * MATCH_NOTE_MAX || utf8_chars(note, strlen(note)) > MATCH_NOTE_MAX) {
 		char n[16];
 		snprintf(n, sizeof(n), "%d", MATCH_NOTE_MAX);
 		err_add(e, "note", "note",

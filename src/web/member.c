@@ -33,6 +33,8 @@ struct label {
 static const struct label status_labels[] = {
 	{ "unconfirmed", N_("Waiting for you to confirm your e-mail address") },
 	{ "waiting", N_("Waiting for a match") },
+	{ "matched", N_("Matched") },
+	{ "met", N_("Met – the relay goes on") },
 	{ "withdrawn", N_("Withdrawn") },
 	{ "expired", N_("Expired") },
 	{ "closed", N_("Closed") },

@@ -230,7 +230,8 @@ static struct tval *language_options(struct ctx *c, const char *current)
 	return list;
 }
 
-static const char *const known_statuses[] = { "unconfirmed", "waiting", "withdrawn", "expired", "closed" };
+static const char *const known_statuses[] = { "unconfirmed", "waiting", "matched", "met", "withdrawn", "expired",
+					      "closed" };
 
 static struct tval *status_options(struct ctx *c, const char *current)
 {
@@ -239,7 +240,7 @@ static struct tval *status_options(struct ctx *c, const char *current)
 		tv_push(list, option(c, known_statuses[i], member_status_name(c, known_statuses[i]), current));
 	/* Statuses later work adds show up without a change here. */
 	struct db_stmt *st = db_prepare(c->db, "SELECT DISTINCT status FROM registrations"
-					       " WHERE status NOT IN ('unconfirmed', 'waiting', 'withdrawn', 'expired', 'closed')"
+					       " WHERE status NOT IN ('unconfirmed', 'waiting', 'matched', 'met', 'withdrawn', 'expired', 'closed')"
 					       " ORDER BY status");
 	while (st && db_step(st) == DB_ROW) {
 		const char *s = arena_strdup(c->a, db_col_text(st, 0));
