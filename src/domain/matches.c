@@ -446,9 +446,11 @@ static char *ics_for(const struct mail_env *e, const struct mrow *m, const struc
 	buf_printf(&d, "\n%s\n%s\n", tr(e, l, N_("Answer or propose another time on your page:")),
 		   url(e, l, arena_printf(e->a, "/member/matches/%lld", (long long)m->id)));
 	buf_printf(&d, "\n%s\n%s\n", tr(e, l, N_("Conversation guide:")), url(e, l, "/guide"));
+	/* The UID's host: base_url without scheme, port or path. */
 	const char *host = strstr(e->cfg->base_url, "://");
 	host = host ? host + 3 : e->cfg->base_url;
-	const char *uid = arena_printf(e->a, "match-%lld@%s", (long long)m->id, host);
+	int hl = (int)strcspn(host, ":/");
+	const char *uid = arena_printf(e->a, "match-%lld@%.*s", (long long)m->id, hl, host);
 	const char *loc = strcmp(meeting_mode(me, other), "in_person") == 0
 				  ? tr(e, l, N_("In person or online: agree on the place together"))
 				  : tr(e, l, N_("Online: agree on the link together"));
