@@ -64,6 +64,9 @@ static const struct setting settings[] = {
 	U("match_followup_hours", match_followup_hours),
 	U("match_link_days", match_link_days),
 	U("scheduler_poll", scheduler_poll_s),
+	U("relay_remind_days", relay_remind_days),
+	U("relay_help_days", relay_help_days),
+	U("relay_link_days", relay_link_days),
 	B("test_clock", test_clock),
 };
 
@@ -182,6 +185,9 @@ int config_load(struct config *cfg, const char *file)
 		.match_followup_hours = 24,
 		.match_link_days = 30,
 		.scheduler_poll_s = 60,
+		.relay_remind_days = 7,
+		.relay_help_days = 14,
+		.relay_link_days = 21,
 	};
 	if (!file)
 		file = getenv("OVI_CONFIG");
@@ -217,5 +223,8 @@ int config_load(struct config *cfg, const char *file)
 		return error("config: match_followup_hours at most 1440, match_link_days 1-365");
 	if (cfg->scheduler_poll_s == 0 || cfg->scheduler_poll_s > 3600)
 		return error("config: scheduler_poll must be between 1 and 3600 seconds");
+	if (cfg->relay_remind_days == 0 || cfg->relay_help_days < cfg->relay_remind_days || cfg->relay_help_days > 365 ||
+	    cfg->relay_link_days == 0 || cfg->relay_link_days > 365)
+		return error("config: relay_remind_days 1-365, relay_help_days at least as many, relay_link_days 1-365");
 	return 0;
 }

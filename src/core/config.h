@@ -53,6 +53,10 @@ struct config {
 	unsigned match_followup_hours; /* ask "did you meet?" this long after the meeting time */
 	unsigned match_link_days;     /* lifetime of the links in match e-mails */
 	unsigned scheduler_poll_s;    /* the scheduler looks for due jobs this often */
+	/* The relay (docs/relay.md) */
+	unsigned relay_remind_days;   /* remind a door opener who has shared no contacts after this */
+	unsigned relay_help_days;     /* ... and show them on the staff "needs help" list after this */
+	unsigned relay_link_days;     /* lifetime of a contact's personal registration link */
 	bool test_clock;              /* tests only: POST /test/clock moves the clock */
 };
 

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/utf8.h"
 #include "domain/refdata.h"
+#include "domain/relay.h"
 #include "domain/scheduler.h"
 #include "domain/slot.h"
 #include "i18n/format.h"
@@ -405,7 +406,17 @@ static struct tval *mail_data(const struct mail_env *e, const struct mrow *m, en
 		  tv_set_str(d, "time_zone", e->cfg->time_zone) ||
 		  tv_set_str(d, "member_url", url(e, l, arena_printf(e->a, "/member/matches/%lld", (long long)m->id))) ||
 		  tv_set_str(d, "guide_url", url(e, l, "/guide")) ||
-		  tv_set_str(d, "templates_url", url(e, l, "/contact-templates"));
+		  tv_set_str(d, "templates_url", url(e, l, "/contact-templates")) ||
+		  tv_set_str(d, "contacts_url",
+			     url(e, l, arena_printf(e->a, "/member/matches/%lld/contacts", (long long)m->id)));
+	/* A relayed match: who passed the door opener's name on. */
+	if (!bad && m->via > 0) {
+		struct db_stmt *st = db_prepare(e->db, "SELECT p.first_name FROM matches v JOIN registrations r"
+						       " ON r.id = v.door_opener JOIN people p ON p.id = r.person_id WHERE v.id = ?");
+		if (st && db_bind_int(st, 1, m->via) == 0 && db_step(st) == DB_ROW)
+			bad = tv_set_str(d, "via_first_name", arena_strdup(e->a, db_col_text(st, 0) ? db_col_text(st, 0) : ""));
+		db_finalize(st);
+	}
 	return bad ? NULL : d;
 }
 
@@ -428,6 +439,7 @@ static int add_links(const struct mail_env *e, const struct mrow *m, enum match_
 static const char *const ANSWER_LINKS[] = { "accept", "time", "decline", NULL };
 static const char *const CHANGE_LINKS[] = { "time", "decline", NULL };
 static const char *const MET_LINKS[] = { "met", NULL };
+static const char *const CONTACTS_LINKS[] = { "contacts", NULL };
 
 /* The .ics for one side, in their language. */
 static char *ics_for(const struct mail_env *e, const struct mrow *m, const struct person *me,
@@ -862,7 +874,7 @@ static int ask_contacts(const struct mail_env *e, const struct mrow *m)
 	if (asked != 0)
 		return asked < 0 ? -1 : 0;
 	return event(e, m->id, "contacts", "", "", "system", "", "") ||
-	       send_mail(e, m, SIDE_DOOR_OPENER, "contacts", NULL, 0, NULL, NULL);
+	       send_mail(e, m, SIDE_DOOR_OPENER, "contacts", CONTACTS_LINKS, 0, NULL, NULL) || relay_on_met(e, m->id);
 }
 
 int matches_met_answer(const struct mail_env *e, int64_t match_id, enum match_side side, const char *answer,
@@ -1004,7 +1016,7 @@ int matches_resend(const struct mail_env *e, int64_t match_id, enum match_side s
 		rc = send_mail(e, &m, side, kind, *m.answer[side] ? CHANGE_LINKS : ANSWER_LINKS, WITH_ICS, NULL, NULL);
 	} else if (strcmp(m.state, "met") == 0 && side == SIDE_DOOR_OPENER) {
 		kind = "contacts";
-		rc = send_mail(e, &m, side, kind, NULL, 0, NULL, NULL);
+		rc = send_mail(e, &m, side, kind, CONTACTS_LINKS, 0, NULL, NULL);
 	} else {
 		return MATCHES_NOT_NOW;
 	}

@@ -28,6 +28,7 @@ const struct route core_routes[] = {
 	{ "GET", "/contact", H(public_page), "contact" },
 	{ "GET", "/guide", H(public_page), "guide" },
 	{ "GET", "/contact-templates", H(public_page), "contact-templates" },
+	{ "GET", "/recruit", H(public_page), "recruit" },
 	{ "GET", "/admin", H(admin_index), "admin" },
 	{ "POST", "/admin/login", H(admin_login), "admin-login" },
 	{ "POST", "/admin/logout", H(admin_logout), "admin-logout" },
@@ -38,7 +39,8 @@ const struct route core_routes[] = {
 /* Every area's table, in the order routes are tried. */
 static const struct route *const areas[] = {
 	core_routes, register_routes, member_routes, people_routes, mailbox_routes, taxonomy_routes,
-	matching_routes, meet_routes, matches_routes, testing_routes,
+	matching_routes, meet_routes, matches_routes, relay_routes, relay_admin_routes,
+	testing_routes,
 };
 
 static int join_routes(struct app *app)

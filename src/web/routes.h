@@ -16,6 +16,8 @@ extern const struct route taxonomy_routes[]; /* web/taxonomy.c: staff edit of re
 extern const struct route matching_routes[]; /* web/matching.c: matching runs and proposals */
 extern const struct route meet_routes[];     /* web/meet.c: a member's matches, the links in match e-mails */
 extern const struct route matches_routes[];  /* web/matches.c: staff match board and match pages */
+extern const struct route relay_routes[];    /* web/relay.c: sharing contacts, a contact's link, stopping */
+extern const struct route relay_admin_routes[]; /* web/relay_admin.c: figures, needs help, contacts by staff */
 extern const struct route testing_routes[];  /* web/testing.c: the movable clock (test_clock only) */
 
 #endif
