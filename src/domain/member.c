@@ -352,6 +352,15 @@ static json_t *export_matches(struct db *db, int64_t person_id)
 			     " WHERE r.person_id = ? ORDER BY m.created_at, m.id", person_id, names, "isstttsssss");
 }
 
+/* The contacts they passed on (the relay): they typed them. */
+static json_t *export_contacts(struct db *db, int64_t person_id)
+{
+	static const char *const names[] = { "name", "email", "field", "how", "state", "created_at", "state_at" };
+	return rows_json(db, "SELECT c.name, c.email, c.field, c.how, c.state, c.created_at, c.state_at FROM contacts c"
+			     " JOIN registrations r ON r.id = c.shared_by WHERE r.person_id = ? ORDER BY c.created_at, c.id",
+			 person_id, names, "ssssstt");
+}
+
 char *member_export_json(struct db *db, int64_t person_id, int64_t now)
 {
 	json_t *person = export_person(db, person_id);
@@ -370,8 +379,9 @@ char *member_export_json(struct db *db, int64_t person_id, int64_t now)
 			      " ORDER BY at, id", person_id, consent_names, "ssti"),
 		export_emails(db, person_id),
 		export_matches(db, person_id),
+		export_contacts(db, person_id),
 	};
-	static const char *const keys[] = { "languages", "registrations", "consents", "emails", "matches" };
+	static const char *const keys[] = { "languages", "registrations", "consents", "emails", "matches", "contacts" };
 	bool ok = doc != NULL;
 	for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++) {
 		if (!parts[i])
@@ -444,6 +454,29 @@ int member_erase(struct db *db, int64_t person_id, int64_t now, const struct mai
 	    db_run(db, "UPDATE match_events SET note = '' WHERE actor IN ('participant', 'door_opener') AND match_id IN"
 		       " (SELECT m.id FROM matches m JOIN registrations r ON r.id = m.participant OR r.id = m.door_opener"
 		       " WHERE r.person_id = ?)", "i", person_id))
+		goto fail;
+	/* The relay: what names them or was typed by them goes from the
+	 * contacts they shared, the contacts shared for them as a
+	 * participant and the contact rows about them (their address, or
+	 * the registration it led to); the rows stay, with states and times,
+	 * for the figures. Invitations not sent yet carry their name (and
+	 * Reply-To): dropped. Open invitations for them as a participant
+	 * cannot lead to a meeting any more: they expire. */
+	if (db_run(db, "UPDATE contacts SET state = 'expired', state_at = ? WHERE state IN ('invited', 'introduced')"
+		       " AND participant IN (SELECT id FROM registrations WHERE person_id = ?)", "ii", now, person_id) ||
+	    db_run(db, "UPDATE contacts SET name = '', email = '', phone = '', note = '', message = ''"
+		       " WHERE shared_by IN (SELECT id FROM registrations WHERE person_id = ?)"
+		       " OR participant IN (SELECT id FROM registrations WHERE person_id = ?)"
+		       " OR registration_id IN (SELECT id FROM registrations WHERE person_id = ?)"
+		       " OR email = (SELECT email FROM people WHERE id = ?)", "iiii", person_id, person_id, person_id,
+		   person_id) ||
+	    db_run(db, "DELETE FROM outbox WHERE status = 'queued' AND kind = 'relay_invite' AND id IN"
+		       " (SELECT mm.outbox_id FROM match_mails mm JOIN matches m ON m.id = mm.match_id"
+		       " JOIN registrations r ON r.id = m.participant OR r.id = m.door_opener WHERE r.person_id = ?)", "i",
+		   person_id) ||
+	    db_run(db, "UPDATE outbox SET reply_to = '' WHERE kind = 'relay_invite' AND id IN (SELECT mm.outbox_id"
+		       " FROM match_mails mm JOIN matches m ON m.id = mm.match_id JOIN registrations r"
+		       " ON r.id = m.door_opener WHERE r.person_id = ?)", "i", person_id))
 		goto fail;
 	/* The region of the municipality stays; the municipality goes. */
 	if (db_run(db, "UPDATE people SET region = COALESCE((SELECT r.parent FROM ref_entries r WHERE"

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "domain/matches.h"
+#include "domain/relay.h"
 
 enum {
 	JOB_ARENA_LIMIT = 8 << 20,
@@ -25,6 +26,8 @@ const struct job_kind job_kinds[] = {
 	{ "match_remind", matches_job_remind },
 	{ "match_expire", matches_job_expire },
 	{ "match_followup", matches_job_followup },
+	{ "relay_remind", relay_job_remind },
+	{ "relay_expire", relay_job_expire },
 	{ NULL, NULL },
 };
 
