@@ -240,6 +240,7 @@ static void common_data(struct ctx *c)
 	tv_set_str(d, "lang", lang_codes[c->lang]);
 	tv_set_str(d, "csrf", c->csrf);
 	tv_set_str(d, "org_name", cfg->org_name);
+	tv_set_str(d, "base_url", cfg->base_url); /* for texts people copy elsewhere (recruit) */
 	tv_set_str(d, "contact_email", cfg->contact_email);
 	tv_set_str(d, "privacy_version", cfg->privacy_version);
 	int y, m, day;
