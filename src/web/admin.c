@@ -130,6 +130,7 @@ static const char *action_label(const char *code)
 		{ "match_back", N_("Sent a match's people back to the pool") },
 		{ "match_resend", N_("Sent a match e-mail again") },
 		{ "match_note", N_("Added a note to a match") },
+		{ "relay_add", N_("Added contacts on a door opener's behalf") },
 	};
 	for (size_t i = 0; i < sizeof(labels) / sizeof(*labels); i++)
 		if (strcmp(labels[i].code, code) == 0)

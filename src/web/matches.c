@@ -15,9 +15,11 @@
 #include "core/log.h"
 #include "domain/matches.h"
 #include "domain/matching.h"
+#include "domain/relay.h"
 #include "domain/refdata.h"
 #include "domain/staff.h"
 #include "mail/sender.h"
+#include "web/doortree.h"
 #include "web/mail.h"
 #include "web/matches.h"
 #include "web/member.h"
@@ -662,6 +664,41 @@ static struct tval *mails_tv(struct ctx *c, int64_t id, int64_t p_person, int64_
 	return list;
 }
 
+/* The contacts passed on after this match (the relay, docs/relay.md):
+ * name, e-mail, how, state, the match they led to, whether staff added
+ * them. Erased contacts keep their row without the personal data. */
+static const struct label how_labels[] = {
+	{ "invite", N_("Invitation sent by us") },
+	{ "self", N_("Introduced personally") },
+};
+
+static struct tval *contacts_tv(struct ctx *c, int64_t id)
+{
+	struct tval *list = tv_list(c->a);
+	struct db_stmt *st = db_prepare(c->db, "SELECT name, email, how, state, new_match, staff_id, created_at"
+					       " FROM contacts WHERE match_id = ? ORDER BY created_at, id");
+	if (st && db_bind_int(st, 1, id) == 0)
+		while (db_step(st) == DB_ROW && tv_len(list) < ROWS_MAX) {
+			struct tval *k = tv_map(c->a);
+			const char *name = db_col_text(st, 0);
+			tv_set_str(k, "name", name && *name ? name : ctx_tr(c, "(erased)"));
+			tv_set_str(k, "email", db_col_text(st, 1));
+			tv_set_str(k, "how", LABEL(c, how_labels, db_col_text(st, 2)));
+			const char *state = db_col_text(st, 3);
+			tv_set_str(k, "state", ctx_tr(c, doortree_state_msgid(false, state)));
+			if (!db_col_null(st, 4)) {
+				int64_t nm = db_col_int(st, 4);
+				tv_set_int(k, "new_match", (long long)nm);
+				tv_set_str(k, "new_match_href", arena_printf(c->a, "%s/%lld", base(c), (long long)nm));
+			}
+			tv_set_bool(k, "by_staff", !db_col_null(st, 5));
+			tv_set_str(k, "created", member_datetime(c, db_col_int(st, 6)));
+			tv_push(list, k);
+		}
+	db_finalize(st);
+	return list;
+}
+
 static const char *notice_text(const char *code)
 {
 	static const struct label notices[] = {
@@ -670,6 +707,7 @@ static const char *notice_text(const char *code)
 		{ "back", N_("Sent back to the pool: they are waiting for a new match again.") },
 		{ "resent", N_("The e-mail is queued again, with new links.") },
 		{ "noted", N_("The note is saved.") },
+		{ "contacts", N_("The contacts are added, and the participant is told about the new doors by e-mail.") },
 	};
 	const struct label *l = label_find(notices, NLABELS(notices), code);
 	return l ? l->text : NULL;
@@ -745,6 +783,11 @@ static bool render_match(struct ctx *c, int64_t id, const struct typed *t)
 	tv_set(d, "history", history_tv(c, id, false));
 	tv_set(d, "notes", history_tv(c, id, true));
 	tv_set(d, "mails", mails_tv(c, id, p_person, d_person));
+	tv_set(d, "contacts", contacts_tv(c, id));
+	if (!strcmp(state, "met") && relay_room(c->db, id) > 0) {
+		tv_set_bool(d, "can_add_contacts", true);
+		tv_set_str(d, "add_contacts_href", arena_printf(c->a, "%s/%lld/contacts", base(c), (long long)id));
+	}
 
 	/* The forms: what the state allows. */
 	const char *self = arena_printf(c->a, "%s/%lld", base(c), (long long)id);

@@ -13,6 +13,7 @@
 #include "domain/refdata.h"
 #include "domain/registration.h"
 #include "domain/staff.h"
+#include "web/doortree.h"
 #include "web/matches.h"
 #include "web/member.h"
 #include "web/routes.h"
@@ -666,6 +667,19 @@ static void person_page(struct ctx *c)
 	tv_set(c->data, "registrations", registrations_tv(c, id));
 	tv_set(c->data, "consents", consents_tv(c, id));
 	tv_set(c->data, "emails", emails_tv(c, id));
+	/* The door tree of someone who took part as a participant (the
+	 * relay, web/doortree.h): full names, links to the matches. */
+	if (db_int(c->db, 0, "SELECT COUNT(*) FROM registrations WHERE person_id = ? AND role = 'participant'", "i",
+		   id) > 0) {
+		const struct tval *p = tv_get(c->data, "person");
+		const char *name = tv_get(p, "erased") ? ctx_tr(c, "Participant") : tv_as_str(tv_get(p, "name"));
+		struct tval *tree = doortree_for_person(c, id, true, name);
+		if (!tree) {
+			page_error(c, 500);
+			return;
+		}
+		tv_set(c->data, "tree", tree);
+	}
 	char detail[48];
 	snprintf(detail, sizeof(detail), "person %lld", (long long)id);
 	audit(c->db, c->staff_id, "person_view", detail);
