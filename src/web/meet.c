@@ -9,6 +9,9 @@
  *       other person, the time, the answers, the forms that apply now
  *       (POST /member/matches/:id/:action) and the .ics download.
  *   meet_member_matches()       the "Your matches" list of the member home.
+ *   The contacts link (/match/:id/contacts/:token) and POST
+ *   /member/matches/:id/contacts go to web/relay.c, which also fills the
+ *   contacts part of the member's match page (relay_match_data).
  *
  * A refused link (unknown, expired, used, made for another match, or
  * opened while someone else is logged in) gets a page saying which, with
@@ -29,6 +32,7 @@
 #include "i18n/format.h"
 #include "web/mail.h"
 #include "web/member.h"
+#include "web/relay.h"
 #include "web/routes.h"
 
 /* ---- labels -------------------------------------------------------------- */
@@ -697,9 +701,21 @@ static void link_page(struct ctx *c, struct link *l, int status, const char *pos
 	page_render(c, "meet_action", "meet-action");
 }
 
+/* The "contacts" link (share contacts after the meeting) has pages of its
+ * own: web/relay.c. */
+static bool relay_action(const struct ctx *c)
+{
+	const char *a = route_param(&c->m, "action");
+	return a && !strcmp(a, "contacts");
+}
+
 static void link_get(struct ctx *c)
 {
 	struct link l;
+	if (relay_action(c)) {
+		relay_link_get(c);
+		return;
+	}
 	if (link_open(c, &l))
 		link_page(c, &l, 200, NULL, NULL);
 }
@@ -707,6 +723,10 @@ static void link_get(struct ctx *c)
 static void link_post(struct ctx *c)
 {
 	struct link l;
+	if (relay_action(c)) {
+		relay_link_post(c);
+		return;
+	}
 	if (!link_open(c, &l))
 		return;
 	page_render_prepare(c);
@@ -846,6 +866,7 @@ static void member_page(struct ctx *c, const struct meet *m, int status, const c
 			   arena_printf(c->a, "%s/%s", base, actions[i]));
 	tv_set_str(c->data, "ics_url", arena_printf(c->a, "%s/invite.ics", base));
 	tv_set(c->data, "history", history_tv(c, m));
+	relay_match_data(c, m->id, m->side == SIDE_DOOR_OPENER);
 	page_render(c, "meet_match", "meet-match");
 }
 
@@ -866,6 +887,10 @@ static void member_get(struct ctx *c)
 static void member_post(struct ctx *c)
 {
 	struct meet m;
+	if (relay_action(c)) {
+		relay_member_post(c);
+		return;
+	}
 	if (!need_member(c) || !member_match(c, &m))
 		return;
 	const char *action = route_param(&c->m, "action");

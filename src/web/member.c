@@ -20,8 +20,10 @@
 #include "domain/member.h"
 #include "domain/session.h"
 #include "i18n/format.h"
+#include "web/doortree.h"
 #include "web/mail.h"
 #include "web/meet.h"
+#include "web/relay.h"
 #include "web/routes.h"
 
 /* ---- shared helpers (web/member.h) ------------------------------------- */
@@ -342,6 +344,15 @@ static void member_home(struct ctx *c)
 	db_finalize(st);
 	tv_set(c->data, "registrations", regs);
 	tv_set(c->data, "matches", meet_member_matches(c));
+	relay_member_home(c); /* "I found work – stop the relay" (web/relay.c) */
+	/* "Your doors" (web/doortree.h): a participant's door tree, first
+	 * names only, once there is a door. A failure only hides it. */
+	if (db_int(c->db, 0, "SELECT COUNT(*) FROM registrations WHERE person_id = ? AND role = 'participant'", "i",
+		   c->person_id) > 0) {
+		struct tval *tree = doortree_for_person(c, c->person_id, false, ctx_tr(c, "You"));
+		if (tree && tv_as_int(tv_get(tree, "n")) > 0)
+			tv_set(c->data, "tree", tree);
+	}
 	const char *done = form_get(&c->req->query, "done");
 	if (done && strcmp(done, "withdrawn") == 0)
 		tv_set_bool(c->data, "withdrawn", true);

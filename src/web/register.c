@@ -4,18 +4,29 @@
  * which shares the profile fields (templates/_profile_fields.html).
  *
  * The rules live in domain/profile.c and domain/registration.c; see
- * docs/registration.md. */
+ * docs/registration.md.
+ *
+ * A contact passed on by a door opener (docs/relay.md) comes to the door
+ * opener form with ?contact=TOKEN, their personal link: the form is
+ * prefilled and carries the token in a hidden field. Sending it uses the
+ * link (once) and tells the relay (relay_registered); with the address
+ * the invitation went to, the link proves the address, so the
+ * registration is confirmed at once and the match with the participant
+ * made. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/log.h"
 #include "domain/email_token.h"
 #include "domain/profile.h"
 #include "domain/refdata.h"
 #include "domain/registration.h"
+#include "domain/relay.h"
 #include "web/app.h"
 #include "web/mail.h"
+#include "web/relay.h"
 #include "web/routes.h"
 
 /* The role as it appears in addresses: /sv/register/door-opener */
@@ -324,6 +335,8 @@ struct reg_form {
 	enum reg_role role;
 	struct profile p;
 	const char *nonce;
+	const char *contact;           /* a contact's personal link (door openers), or NULL */
+	struct relay_contact rc;       /* ... and what we know of them */
 	const char *capacity;          /* as typed */
 	bool checked[ELIGIBILITY_MAX]; /* the statements ticked */
 	bool privacy;
@@ -344,6 +357,13 @@ static void render_form(struct ctx *c, int status, struct reg_form *rf)
 	const char *slug = role_slugs[rf->role];
 	tv_set_str(c->data, "role", slug);
 	tv_set_str(c->data, "nonce", rf->nonce);
+	if (rf->contact) {
+		struct tval *ct = tv_map(c->a);
+		tv_set_str(ct, "token", rf->contact);
+		tv_set_str(ct, "opener", rf->rc.opener_first_name);
+		tv_set_str(ct, "participant", rf->rc.participant_first_name);
+		tv_set(c->data, "contact", ct);
+	}
 	profile_data(c, &rf->p);
 	if (rf->role == ROLE_DOOR_OPENER) {
 		struct tval *caps = tv_list(c->a);
@@ -377,6 +397,27 @@ static void render_form(struct ctx *c, int status, struct reg_form *rf)
 	page_render(c, "register", rf->role == ROLE_PARTICIPANT ? "register-participant" : "register-door-opener");
 }
 
+/* The contact behind a personal link (door opener form, ?contact= or the
+ * hidden field): true with rf->contact and rf->rc; false when there is no
+ * link; else (*refused) the page saying why was sent. */
+static bool contact_of(struct ctx *c, const char *token, struct reg_form *rf, bool *refused)
+{
+	*refused = false;
+	if (!token || !*token)
+		return false;
+	int64_t id = 0;
+	enum token_state st = relay_link_peek(c->db, token, c->now, &id);
+	if (st == TOKEN_OK && relay_contact_get(c->db, c->a, id, &rf->rc))
+		st = TOKEN_UNKNOWN;
+	if (st != TOKEN_OK) {
+		relay_contact_refused(c, st);
+		*refused = true;
+		return false;
+	}
+	rf->contact = arena_strdup(c->a, token);
+	return rf->contact != NULL;
+}
+
 static void register_form(struct ctx *c, enum reg_role role)
 {
 	struct reg_form rf = { .role = role, .capacity = "1" };
@@ -388,6 +429,25 @@ static void register_form(struct ctx *c, enum reg_role role)
 			p->birth_year = p->birth_country = p->arrival_year = "";
 	p->mail_lang = lang_codes[c->lang];
 	p->meeting_mode = "";
+	bool refused = false;
+	if (role == ROLE_DOOR_OPENER && contact_of(c, form_get(&c->req->query, "contact"), &rf, &refused)) {
+		/* What the door opener typed: the name split at its last space. */
+		const char *name = rf.rc.name, *sp = strrchr(name, ' ');
+		if (sp && sp != name) {
+			p->first_name = arena_strndup(c->a, name, (size_t)(sp - name));
+			p->last_name = sp + 1;
+		} else {
+			p->first_name = name;
+		}
+		if (!p->first_name)
+			p->first_name = "";
+		p->email = rf.rc.email;
+		p->phone = rf.rc.phone;
+		if (lang_from_code(rf.rc.lang) != LANG_COUNT)
+			p->mail_lang = rf.rc.lang;
+	}
+	if (refused)
+		return;
 	char nonce[TOKEN_LEN + 1];
 	token_random(nonce);
 	rf.nonce = nonce;
@@ -429,11 +489,70 @@ static int queue_confirmation(struct ctx *c, const struct profile *p, const stru
 	return ctx_queue_mail(c, ml, "confirm", d, p->email, "", r->person_id, NULL);
 }
 
+/* A contact's registration was created (in the open transaction): use
+ * their link, then either confirm at once (the address is the one the
+ * invitation went to) and let the relay make the match, or send the usual
+ * confirmation e-mail. Commits or rolls back, and answers. */
+static void contact_submit(struct ctx *c, struct reg_form *rf, struct reg_result *r)
+{
+	int64_t id = 0;
+	enum token_state st = relay_link_use(c->db, rf->contact, c->now, &id);
+	if (st != TOKEN_OK || id != rf->rc.id) {
+		db_rollback(c->db);
+		relay_contact_refused(c, st == TOKEN_OK ? TOKEN_USED : st);
+		return;
+	}
+	struct mail_env e;
+	ctx_mail_env(c, &e);
+	int64_t match = 0, person = 0, reg = 0;
+	bool same = strcasecmp(rf->p.email, rf->rc.email) == 0;
+	int rr;
+	if (same) {
+		/* The confirmation link is not needed: use it up, unsent. */
+		if (email_token_use(c->db, "confirm", r->token, c->now, &person, &reg) != TOKEN_OK ||
+		    reg != r->registration_id ||
+		    registration_confirm(c->db, reg, c->app->cfg.participant_max_registrations, c->now) != CONFIRM_DONE) {
+			db_rollback(c->db);
+			error("register: a contact's registration could not be confirmed");
+			page_error(c, 500);
+			return;
+		}
+		rr = relay_registered(&e, id, r->registration_id, true, &match);
+	} else {
+		rr = queue_confirmation(c, &rf->p, r);
+		if (rr == 0)
+			rr = relay_registered(&e, id, r->registration_id, false, NULL);
+	}
+	if (rr == RELAY_NOT_NOW) {
+		/* Declined or ended between the check and now. */
+		db_rollback(c->db);
+		relay_contact_refused(c, TOKEN_EXPIRED);
+		return;
+	}
+	if (rr || db_commit(c->db)) {
+		db_rollback(c->db);
+		error("register: a contact's registration failed");
+		page_error(c, 500);
+		return;
+	}
+	log_info("register: new door opener registration %lld through a contact link%s", (long long)r->registration_id,
+		 same ? " (confirmed)" : "");
+	redirect(c, !same ? "/register/door-opener/sent" : match ? "/register/door-opener/introduced"
+								   : "/register/door-opener/confirmed");
+}
+
 static void register_submit(struct ctx *c, enum reg_role role)
 {
 	const struct config *cfg = &c->app->cfg;
 	struct reg_form rf = { .role = role };
 	unsigned flags = role == ROLE_PARTICIPANT ? PROFILE_PARTICIPANT : PROFILE_DOOR_OPENER;
+	/* A personal link that no longer works stores nothing, whatever the
+	 * form says. */
+	bool refused = false;
+	if (role == ROLE_DOOR_OPENER)
+		contact_of(c, ctx_field(c, "contact"), &rf, &refused);
+	if (refused)
+		return;
 	if (profile_parse(&rf.p, &c->req->body_form, flags, c->a)) {
 		page_error(c, 500);
 		return;
@@ -496,6 +615,22 @@ static void register_submit(struct ctx *c, enum reg_role role)
 		return;
 	}
 	enum reg_outcome out = registration_submit(c->db, &rq, c->now, &r);
+	if (rf.contact && out == REG_CREATED) {
+		contact_submit(c, &rf, &r);
+		return;
+	}
+	if (rf.contact && out == REG_REPEATED) {
+		/* A second press of the button: the first one did the work. */
+		char status[24] = "";
+		enum reg_role was;
+		if (registration_info(c->db, r.registration_id, &was, status, sizeof(status)) || db_commit(c->db)) {
+			db_rollback(c->db);
+			page_error(c, 500);
+			return;
+		}
+		redirect(c, strcmp(status, "unconfirmed") ? "/register/door-opener/introduced" : "/register/door-opener/sent");
+		return;
+	}
 	switch (out) {
 	case REG_CREATED:
 		if (queue_confirmation(c, &rf.p, &r) || db_commit(c->db))
@@ -557,6 +692,12 @@ static void confirmed_door_opener(struct ctx *c)
 	role_page(c, ROLE_DOOR_OPENER, "confirm_done", "confirm-done");
 }
 
+/* A contact's registration is confirmed and matched with the participant. */
+static void introduced_door_opener(struct ctx *c)
+{
+	role_page(c, ROLE_DOOR_OPENER, "relay_registered", "relay-registered");
+}
+
 /* ---- the confirmation link ------------------------------------------------ */
 
 static void link_problem(struct ctx *c, enum token_state s)
@@ -602,13 +743,22 @@ static void confirm_submit(struct ctx *c)
 		link_problem(c, s);
 		return;
 	}
+	struct mail_env e;
+	ctx_mail_env(c, &e);
 	switch (registration_confirm(c->db, reg, c->app->cfg.participant_max_registrations, c->now)) {
-	case CONFIRM_DONE:
-		if (db_commit(c->db))
+	case CONFIRM_DONE: {
+		/* A contact passed on by a door opener: the match is made now. */
+		if (relay_on_confirmed(&e, reg))
+			break;
+		int64_t relayed = db_int(c->db, -1, "SELECT COUNT(*) FROM contacts WHERE registration_id = ?"
+						    " AND new_match IS NOT NULL", "i", reg);
+		if (relayed < 0 || db_commit(c->db))
 			break;
 		log_info("register: confirmed registration %lld", (long long)reg);
-		redirect(c, arena_printf(c->a, "/register/%s/confirmed", role_slugs[role]));
+		redirect(c, relayed > 0 ? "/register/door-opener/introduced"
+					: arena_printf(c->a, "/register/%s/confirmed", role_slugs[role]));
 		return;
+	}
 	case CONFIRM_LIMIT:
 		db_rollback(c->db);
 		limit_page(c);
@@ -696,6 +846,7 @@ const struct route register_routes[] = {
 	{ "GET", "/register/door-opener/sent", H(sent_door_opener), "register-sent" },
 	{ "GET", "/register/participant/confirmed", H(confirmed_participant), "confirm-done" },
 	{ "GET", "/register/door-opener/confirmed", H(confirmed_door_opener), "confirm-done" },
+	{ "GET", "/register/door-opener/introduced", H(introduced_door_opener), "relay-registered" },
 	{ "GET", "/confirm/:token", H(confirm_page), "confirm" },
 	{ "POST", "/confirm/:token", H(confirm_submit), "confirm-post" },
 	{ "GET", "/member/profile", H(profile_page), "member-profile" },
