@@ -94,6 +94,9 @@ static const struct label kind_labels[] = {
 	{ "note", N_("Note") },
 	{ "back_to_pool", N_("Sent back to the pool") },
 	{ "contacts", N_("Asked the door opener for two contacts") },
+	{ "followup", N_("Asked whether they met") },
+	{ "contact", N_("A contact passed on") },
+	{ "relay_remind", N_("Reminded the door opener about contacts") },
 };
 
 static const struct label met_labels[] = {
@@ -112,6 +115,10 @@ static const struct label mail_labels[] = {
 	{ "match_cancelled", N_("Cancelled") },
 	{ "match_followup", N_("Did you meet?") },
 	{ "match_contacts", N_("Request for two contacts") },
+	{ "relay_invite", N_("Invitation to a contact") },
+	{ "relay_doors", N_("Doors opened (to the participant)") },
+	{ "relay_remind", N_("Reminder about contacts") },
+	{ "relay_registered", N_("A contact registered") },
 };
 
 static const struct label mail_status_labels[] = {
@@ -236,6 +243,8 @@ static const char *event_reason(struct ctx *c, const char *kind, const char *rea
 		return LABEL(c, side_labels, reason);
 	if (!strcmp(kind, "mail")) /* the kind of e-mail, without "match_" */
 		return LABEL(c, mail_labels, arena_printf(c->a, "match_%s", reason));
+	if (!strcmp(kind, "contact")) /* the contact's new state */
+		return ctx_tr(c, doortree_state_msgid(false, reason));
 	if (!strcmp(kind, "time")) { /* the new meeting time, a Unix time */
 		char *end;
 		long long t = strtoll(reason, &end, 10);
