@@ -30,16 +30,13 @@
 #include "domain/refdata.h"
 #include "domain/slot.h"
 #include "i18n/format.h"
+#include "web/label.h"
 #include "web/mail.h"
 #include "web/member.h"
 #include "web/relay.h"
 #include "web/routes.h"
 
 /* ---- labels -------------------------------------------------------------- */
-
-struct label {
-	const char *code, *label;
-};
 
 static const struct label state_labels[] = {
 	{ "introduced", N_("Introduced – waiting for answers") },
@@ -69,16 +66,6 @@ static const struct label met_labels[] = {
 	{ "wont", N_("No, we will not meet") },
 	{ NULL, NULL },
 };
-
-static const char *label_of(const struct ctx *c, const struct label *t, const char *code)
-{
-	if (!code)
-		return "";
-	for (; t->code; t++)
-		if (strcmp(t->code, code) == 0)
-			return ctx_tr(c, t->label);
-	return code;
-}
 
 static bool known(const struct label *t, const char *code)
 {
@@ -313,7 +300,7 @@ static void match_tv(struct ctx *c, const struct meet *m)
 	enum match_side me = m->side, os = other_side(m->side);
 	tv_set_int(t, "id", (long long)m->id);
 	tv_set_str(t, "state", m->state);
-	tv_set_str(t, "state_name", label_of(c, state_labels, m->state));
+	tv_set_str(t, "state_name", label_text(c, state_labels, m->state));
 	tv_set_str(t, "time", meeting_time(c, m->meeting_at));
 	tv_set_str(t, "time_by", who(m, m->time_by));
 	tv_set_str(t, "time_note", m->time_note);
@@ -325,11 +312,11 @@ static void match_tv(struct ctx *c, const struct meet *m)
 	tv_set_str(t, "other_answer", m->answer[os]);
 	tv_set_str(t, "my_met", m->met[me]);
 	tv_set_str(t, "other_met", m->met[os]);
-	tv_set_str(t, "my_met_name", *m->met[me] ? label_of(c, met_labels, m->met[me]) : "");
+	tv_set_str(t, "my_met_name", *m->met[me] ? label_text(c, met_labels, m->met[me]) : "");
 	tv_set_str(t, "ended_by", who(m, m->ended_by));
 	/* The reason of a decline is for the decliner (and staff) only. */
 	if (!strcmp(m->state, "declined") && !strcmp(m->ended_by, match_side_key(me)))
-		tv_set_str(t, "my_reason", label_of(c, reason_labels, m->end_reason));
+		tv_set_str(t, "my_reason", label_text(c, reason_labels, m->end_reason));
 	tv_set_bool(t, "met_opener", !strcmp(m->state, "met") && me == SIDE_DOOR_OPENER);
 	tv_set(c->data, "match", t);
 
@@ -374,7 +361,7 @@ static struct tval *choice_options(struct ctx *c, const struct label *t, const c
 	for (; t->code; t++) {
 		struct tval *o = tv_map(c->a);
 		tv_set_str(o, "code", t->code);
-		tv_set_str(o, "name", ctx_tr(c, t->label));
+		tv_set_str(o, "name", ctx_tr(c, t->msgid));
 		tv_set_bool(o, "selected", selected && !strcmp(selected, t->code));
 		tv_push(list, o);
 	}
@@ -832,7 +819,7 @@ static struct tval *history_tv(struct ctx *c, const struct meet *m)
 			tv_set_str(e, "kind", kind);
 			tv_set_str(e, "who", by);
 			if (state)
-				tv_set_str(e, "state_name", label_of(c, state_labels, to));
+				tv_set_str(e, "state_name", label_text(c, state_labels, to));
 			if (!strcmp(kind, "time")) {
 				/* The reason is the new start time; none for a note only. */
 				char *end;
@@ -843,7 +830,7 @@ static struct tval *history_tv(struct ctx *c, const struct meet *m)
 					tv_set_str(e, "kind", "note");
 			}
 			if (!strcmp(kind, "met_answer") && reason && known(met_labels, reason))
-				tv_set_str(e, "answer", label_of(c, met_labels, reason));
+				tv_set_str(e, "answer", label_text(c, met_labels, reason));
 			tv_push(list, e);
 		}
 	db_finalize(st);
@@ -1000,7 +987,7 @@ struct tval *meet_member_matches(struct ctx *c)
 		tv_set_str(it, "role_name", member_role_name(c, match_side_key(other_side(m.side))));
 		tv_set_str(it, "time", meeting_time(c, m.meeting_at));
 		tv_set_str(it, "state", state);
-		tv_set_str(it, "state_name", label_of(c, state_labels, state));
+		tv_set_str(it, "state_name", label_text(c, state_labels, state));
 		tv_set_bool(it, "action", allowed(c, &m, "accept") || allowed(c, &m, "met"));
 		tv_push(list, it);
 	}

@@ -21,16 +21,13 @@
 #include "domain/session.h"
 #include "i18n/format.h"
 #include "web/doortree.h"
+#include "web/label.h"
 #include "web/mail.h"
 #include "web/meet.h"
 #include "web/relay.h"
 #include "web/routes.h"
 
 /* ---- shared helpers (web/member.h) ------------------------------------- */
-
-struct label {
-	const char *code, *label;
-};
 
 static const struct label status_labels[] = {
 	{ "unconfirmed", N_("Waiting for you to confirm your e-mail address") },
@@ -49,24 +46,14 @@ static const struct label role_labels[] = {
 	{ NULL, NULL },
 };
 
-static const char *lookup(const struct ctx *c, const struct label *t, const char *code)
-{
-	if (!code)
-		return "";
-	for (; t->code; t++)
-		if (strcmp(t->code, code) == 0)
-			return ctx_tr(c, t->label);
-	return code;
-}
-
 const char *member_status_name(const struct ctx *c, const char *status)
 {
-	return lookup(c, status_labels, status);
+	return label_text(c, status_labels, status);
 }
 
 const char *member_role_name(const struct ctx *c, const char *role)
 {
-	return lookup(c, role_labels, role);
+	return label_text(c, role_labels, role);
 }
 
 static bool local_tm(int64_t t, struct tm *tm)

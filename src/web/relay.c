@@ -28,15 +28,12 @@
 #include "domain/matches.h"
 #include "domain/refdata.h"
 #include "domain/relay.h"
+#include "web/label.h"
 #include "web/mail.h"
 #include "web/member.h"
 #include "web/routes.h"
 
 /* ---- labels and small things ----------------------------------------------- */
-
-struct label {
-	const char *code, *label;
-};
 
 static const struct label state_labels[] = {
 	{ "invited", N_("Invitation sent") },
@@ -52,16 +49,6 @@ static const struct label how_labels[] = {
 	{ "self", N_("Introduced by you") },
 	{ NULL, NULL },
 };
-
-static const char *label_of(const struct ctx *c, const struct label *t, const char *code)
-{
-	if (!code)
-		return "";
-	for (; t->code; t++)
-		if (strcmp(t->code, code) == 0)
-			return ctx_tr(c, t->label);
-	return code;
-}
 
 static const char *str(struct ctx *c, const char *s)
 {
@@ -132,9 +119,9 @@ static struct tval *contacts_tv(struct ctx *c, int64_t match_id, bool participan
 			tv_set_str(it, "field", str(c, db_col_text(st, 1)));
 			tv_set_str(it, "note", str(c, db_col_text(st, 2)));
 			tv_set_str(it, "how", str(c, db_col_text(st, 3)));
-			tv_set_str(it, "how_name", label_of(c, how_labels, db_col_text(st, 3)));
+			tv_set_str(it, "how_name", label_text(c, how_labels, db_col_text(st, 3)));
 			tv_set_str(it, "state", str(c, db_col_text(st, 4)));
-			tv_set_str(it, "state_name", label_of(c, state_labels, db_col_text(st, 4)));
+			tv_set_str(it, "state_name", label_text(c, state_labels, db_col_text(st, 4)));
 			if (!participant)
 				tv_set_str(it, "email", str(c, db_col_text(st, 6)));
 			if (participant && !db_col_null(st, 5))
