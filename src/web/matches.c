@@ -20,6 +20,7 @@
 #include "domain/staff.h"
 #include "mail/sender.h"
 #include "web/doortree.h"
+#include "web/label.h"
 #include "web/mail.h"
 #include "web/matches.h"
 #include "web/member.h"
@@ -38,9 +39,6 @@ enum {
 
 /* ---- labels --------------------------------------------------------------- */
 
-struct label {
-	const char *code, *text;
-};
 
 /* In the order of the board's counts. The same msgids as the member pages. */
 static const struct label state_labels[] = {
@@ -52,12 +50,14 @@ static const struct label state_labels[] = {
 	{ "declined", N_("Declined") },
 	{ "expired", N_("Expired") },
 	{ "cancelled", N_("Cancelled") },
+	{ NULL, NULL },
 };
 
 static const struct label origin_labels[] = {
 	{ "run", N_("Matching run") },
 	{ "manual", N_("Made by hand") },
 	{ "relay", N_("Contact passed on") },
+	{ NULL, NULL },
 };
 
 /* Reasons of state changes and of ended matches: the decline reasons
@@ -77,11 +77,13 @@ static const struct label reason_labels[] = {
 	{ "run", N_("Matching run") },
 	{ "manual", N_("Made by hand") },
 	{ "relay", N_("Contact passed on") },
+	{ NULL, NULL },
 };
 
 static const struct label side_labels[] = {
 	{ "participant", N_("Participant") },
 	{ "door_opener", N_("Door opener") },
+	{ NULL, NULL },
 };
 
 static const struct label kind_labels[] = {
@@ -97,12 +99,14 @@ static const struct label kind_labels[] = {
 	{ "followup", N_("Asked whether they met") },
 	{ "contact", N_("A contact passed on") },
 	{ "relay_remind", N_("Reminded the door opener about contacts") },
+	{ NULL, NULL },
 };
 
 static const struct label met_labels[] = {
 	{ "met", N_("Met") },
 	{ "not_yet", N_("Not yet met") },
 	{ "wont", N_("Will not meet") },
+	{ NULL, NULL },
 };
 
 static const struct label mail_labels[] = {
@@ -119,6 +123,7 @@ static const struct label mail_labels[] = {
 	{ "relay_doors", N_("Doors opened (to the participant)") },
 	{ "relay_remind", N_("Reminder about contacts") },
 	{ "relay_registered", N_("A contact registered") },
+	{ NULL, NULL },
 };
 
 static const struct label mail_status_labels[] = {
@@ -126,27 +131,21 @@ static const struct label mail_status_labels[] = {
 	{ "sending", N_("Sending") },
 	{ "sent", N_("Sent") },
 	{ "failed", N_("Failed") },
+	{ NULL, NULL },
 };
 
-#define NLABELS(t) (sizeof(t) / sizeof(*(t)))
-#define LABEL(c, t, code) label_of((c), (t), NLABELS(t), (code))
-#define KNOWN(t, code) (label_find((t), NLABELS(t), (code)) != NULL)
+#define LABEL(c, t, code) label_text((c), (t), (code))
+#define KNOWN(t, code) (label_find((t), (code)) != NULL)
 
-static const struct label *label_find(const struct label *t, size_t n, const char *code)
+static const struct label *label_find(const struct label *t, const char *code)
 {
-	for (size_t i = 0; code && i < n; i++)
-		if (strcmp(t[i].code, code) == 0)
-			return &t[i];
+	for (; code && t->code; t++)
+		if (strcmp(t->code, code) == 0)
+			return t;
 	return NULL;
 }
 
 /* The translated label, or the code itself when it is not in the table. */
-static const char *label_of(const struct ctx *c, const struct label *t, size_t n, const char *code)
-{
-	const struct label *l = label_find(t, n, code);
-	return l ? ctx_tr(c, l->text) : code ? code : "";
-}
-
 static bool state_open(const char *s)
 {
 	return !strcmp(s, "introduced") || !strcmp(s, "accepted") || !strcmp(s, "confirmed");
@@ -427,23 +426,23 @@ static void board(struct ctx *c)
 	tv_set_bool(entry, "selected", !*f.state);
 	tv_push(counts, entry);
 	struct tval *states = tv_list(c->a);
-	for (size_t i = 0; i < NLABELS(state_labels); i++) {
+	for (size_t i = 0; state_labels[i].code; i++) {
 		struct filter one = f;
 		one.state = state_labels[i].code;
 		entry = tv_map(c->a);
-		tv_set_str(entry, "label", ctx_tr(c, state_labels[i].text));
+		tv_set_str(entry, "label", ctx_tr(c, state_labels[i].msgid));
 		tv_set_int(entry, "count", (long long)db_int(c->db, 0, "SELECT COUNT(*) FROM matches WHERE state = ?", "s",
 							   state_labels[i].code));
 		tv_set_str(entry, "href", board_href(c, &one, 1));
 		tv_set_bool(entry, "selected", !strcmp(f.state, one.state));
 		tv_push(counts, entry);
-		tv_push(states, option(c, state_labels[i].code, ctx_tr(c, state_labels[i].text), f.state));
+		tv_push(states, option(c, state_labels[i].code, ctx_tr(c, state_labels[i].msgid), f.state));
 	}
 	tv_set(c->data, "counts", counts);
 	tv_set(c->data, "states", states);
 	struct tval *origins = tv_list(c->a);
-	for (size_t i = 0; i < NLABELS(origin_labels); i++)
-		tv_push(origins, option(c, origin_labels[i].code, ctx_tr(c, origin_labels[i].text), f.origin));
+	for (size_t i = 0; origin_labels[i].code; i++)
+		tv_push(origins, option(c, origin_labels[i].code, ctx_tr(c, origin_labels[i].msgid), f.origin));
 	tv_set(c->data, "origins", origins);
 
 	struct where w = { .sql = BUF_INIT(4096) };
@@ -679,6 +678,7 @@ static struct tval *mails_tv(struct ctx *c, int64_t id, int64_t p_person, int64_
 static const struct label how_labels[] = {
 	{ "invite", N_("Invitation sent by us") },
 	{ "self", N_("Introduced personally") },
+	{ NULL, NULL },
 };
 
 static struct tval *contacts_tv(struct ctx *c, int64_t id)
@@ -717,9 +717,10 @@ static const char *notice_text(const char *code)
 		{ "resent", N_("The e-mail is queued again, with new links.") },
 		{ "noted", N_("The note is saved.") },
 		{ "contacts", N_("The contacts are added, and the participant is told about the new doors by e-mail.") },
+		{ NULL, NULL },
 	};
-	const struct label *l = label_find(notices, NLABELS(notices), code);
-	return l ? l->text : NULL;
+	const struct label *l = label_find(notices, code);
+	return l ? l->msgid : NULL;
 }
 
 /* The match page; false (and nothing rendered) when there is no match id. */
