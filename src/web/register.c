@@ -505,7 +505,9 @@ static void contact_submit(struct ctx *c, struct reg_form *rf, struct reg_result
 	struct mail_env e;
 	ctx_mail_env(c, &e);
 	int64_t match = 0, person = 0, reg = 0;
-	bool same = strcasecmp(rf->p.email, rf->rc.email) == 0;
+	/* Only an invitation Ovi e-mailed proves the address: a "self" link
+	 * passed through the door opener's hands. */
+	bool same = strcmp(rf->rc.how, "invite") == 0 && strcasecmp(rf->p.email, rf->rc.email) == 0;
 	int rr;
 	if (same) {
 		/* The confirmation link is not needed: use it up, unsent. */
