@@ -20,7 +20,7 @@
 #define N_(s) s
 #endif
 
-enum { DAY_S = 24 * 3600, MAX_OPEN_BUSY = 256 };
+enum { DAY_S = 24 * 3600, MAX_OPEN_BUSY = 256, PUBLISH_ARENA = 8 << 20 };
 
 const char *const match_decline_reasons[] = { "no_time", "not_my_field", "found_job", "moved_away", "other", NULL };
 
@@ -724,7 +724,12 @@ int matches_publish(const struct mail_env *e, int64_t run_id, const int64_t *ids
 			.staff_id = staff_id, .score = props[i].score, .breakdown = props[i].bd ? props[i].bd : "",
 		};
 		int64_t mid;
-		int r = matches_create(e, &mn, &mid);
+		/* Each introduction renders four e-mails and two invitations: its
+		 * own scratch memory, so a run of any size fits. */
+		struct mail_env one = *e;
+		one.a = arena_new(PUBLISH_ARENA);
+		int r = one.a ? matches_create(&one, &mn, &mid) : -1;
+		arena_free(one.a);
 		if (r < 0)
 			return -1;
 		if (r)

@@ -380,6 +380,38 @@ static void test_returned_priority(void **state)
 	assert_int_equal(published, 0);
 }
 
+/* Publishing a large run within one request's memory: each introduction
+ * uses scratch memory of its own (a run of 492 once ran out of 8 MiB). */
+static void test_publish_large_run(void **state)
+{
+	(void)state;
+	assert_int_equal(db_run(db, "UPDATE registrations SET status = 'closed' WHERE status IN ('waiting', 'matched')", ""),
+			 0);
+	enum { N = 250 };
+	for (int i = 0; i < N; i++) {
+		char a[64], b[64];
+		snprintf(a, sizeof(a), "bulk-p%d@example.org", i);
+		snprintf(b, sizeof(b), "bulk-o%d@example.org", i);
+		reg(person(a, i % 2 ? "fi" : "sv", "2512", "either"), "participant", 1, env.now);
+		reg(person(b, "en", "2512", "either"), "door_opener", 1, env.now);
+	}
+	struct matching_opts o;
+	matching_opts_default(&o);
+	o.weights.candidates = 0; /* every pair: all N are matched */
+	int64_t run;
+	assert_int_equal(matching_run(db, &o, 1, env.now, &run), 0);
+	struct mail_env small = env;
+	small.a = arena_new(8 << 20);
+	assert_non_null(small.a);
+	int published, skipped;
+	assert_int_equal(TX(matches_publish(&small, run, NULL, 0, 1, &published, &skipped)), 0);
+	arena_free(small.a);
+	assert_int_equal(published, N);
+	assert_int_equal(db_int(db, -1, "SELECT COUNT(*) FROM match_proposals WHERE run_id = ? AND match_id IS NULL", "i",
+				run),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_staff_and_withdrawal),
 		cmocka_unit_test(test_returned_priority),
+		cmocka_unit_test(test_publish_large_run),
 	};
 	return cmocka_run_group_tests_name("matches", tests, setup, teardown);
 }
