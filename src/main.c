@@ -277,7 +277,7 @@ static int cmd_demo(const struct config *cfg)
 	if (n < 0)
 		return 1;
 	if (n > 0)
-		printf("Demo data: %d made-up registrations (addresses @demo.invalid) are waiting for a match.\n", n);
+		printf("Demo data: %d made-up registrations (addresses @demo.invalid).\n", n);
 	return n > 0 ? demo_matches(cfg) : 0;
 }
 
