@@ -1,13 +1,11 @@
 #include "domain/housekeeping.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/ticker.h"
 #include "domain/registration.h"
 
 int housekeeping_run(struct db *db, const struct config *cfg, int64_t now)
@@ -36,36 +34,20 @@ int housekeeping_run(struct db *db, const struct config *cfg, int64_t now)
 }
 
 struct housekeeper {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	bool stop;
-	unsigned interval_s;
+	struct ticker *ticker;
 	const struct config *cfg;
+	struct db *db; /* the thread's own connection, opened on its first pass */
 };
 
-static void *loop(void *p)
+static void pass(struct ticker *t, void *arg)
 {
-	struct housekeeper *h = p;
-	struct db *db = db_open(h->cfg->db);
-	pthread_mutex_lock(&h->mu);
-	while (!h->stop) {
-		pthread_mutex_unlock(&h->mu);
-		if (db) {
-			int n = housekeeping_run(db, h->cfg, clock_now());
-			if (n > 0)
-				log_info("housekeeping: removed %d expired rows", n);
-		}
-		pthread_mutex_lock(&h->mu);
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += h->interval_s;
-		while (!h->stop && pthread_cond_timedwait(&h->cv, &h->mu, &ts) != ETIMEDOUT)
-			;
-	}
-	pthread_mutex_unlock(&h->mu);
-	db_close(db);
-	return NULL;
+	(void)t;
+	struct housekeeper *h = arg;
+	if (!h->db && !(h->db = db_open(h->cfg->db)))
+		return;
+	int n = housekeeping_run(h->db, h->cfg, clock_now());
+	if (n > 0)
+		log_info("housekeeping: removed %d expired rows", n);
 }
 
 struct housekeeper *housekeeper_start(const struct config *cfg, unsigned interval_s)
@@ -74,10 +56,7 @@ struct housekeeper *housekeeper_start(const struct config *cfg, unsigned interva
 	if (!h)
 		return NULL;
 	h->cfg = cfg;
-	h->interval_s = interval_s ? interval_s : 60;
-	pthread_mutex_init(&h->mu, NULL);
-	pthread_cond_init(&h->cv, NULL);
-	if (pthread_create(&h->thread, NULL, loop, h)) {
+	if (!(h->ticker = ticker_start(interval_s, pass, h))) {
 		free(h);
 		return NULL;
 	}
@@ -88,12 +67,7 @@ void housekeeper_stop(struct housekeeper *h)
 {
 	if (!h)
 		return;
-	pthread_mutex_lock(&h->mu);
-	h->stop = true;
-	pthread_cond_signal(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-	pthread_join(h->thread, NULL);
-	pthread_mutex_destroy(&h->mu);
-	pthread_cond_destroy(&h->cv);
+	ticker_stop(h->ticker); /* the thread is gone: its connection can be closed here */
+	db_close(h->db);
 	free(h);
 }

@@ -1,16 +1,14 @@
 #include "domain/scheduler.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/ticker.h"
 #include "domain/matches.h"
 #include "domain/relay.h"
 
@@ -224,38 +222,22 @@ int jobs_run_due(const struct mail_env *e, int max)
 /* ---- the thread ----------------------------------------------------------- */
 
 struct scheduler {
-	pthread_t thread;
+	struct ticker *ticker;
 	const struct config *cfg;
 	const struct tmpl_set *tmpl;
 	const struct i18n *i18n;
+	struct db *db; /* the thread's own connection, opened on its first pass */
 };
 
-/* The one scheduler of the process, and what wakes it. */
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cond;
-static bool cond_ready, active, stopping, woken;
-
-void scheduler_wake(void)
+/* Every due job, in batches, stopping between batches when asked to. */
+static void pass(struct ticker *t, void *arg)
 {
-	pthread_mutex_lock(&mu);
-	if (active) {
-		woken = true;
-		pthread_cond_signal(&cond);
+	struct scheduler *s = arg;
+	if (!s->db && !(s->db = db_open(s->cfg->db))) {
+		log_warn("scheduler: cannot open the database; jobs wait");
+		return;
 	}
-	pthread_mutex_unlock(&mu);
-}
-
-static bool should_stop(void)
-{
-	pthread_mutex_lock(&mu);
-	bool s = stopping;
-	pthread_mutex_unlock(&mu);
-	return s;
-}
-
-static void pass(struct scheduler *s, struct db *db)
-{
-	struct mail_env e = { .db = db, .tmpl = s->tmpl, .i18n = s->i18n, .cfg = s->cfg, .a = NULL };
+	struct mail_env e = { .db = s->db, .tmpl = s->tmpl, .i18n = s->i18n, .cfg = s->cfg, .a = NULL };
 	int claimed;
 	do {
 		e.now = clock_now();
@@ -263,32 +245,7 @@ static void pass(struct scheduler *s, struct db *db)
 			log_warn("scheduler: the jobs could not be read or updated");
 			return;
 		}
-	} while (claimed == THREAD_BATCH && !should_stop());
-}
-
-static void *loop(void *p)
-{
-	struct scheduler *s = p;
-	unsigned poll_s = s->cfg->scheduler_poll_s ? s->cfg->scheduler_poll_s : 60;
-	struct db *db = NULL;
-	pthread_mutex_lock(&mu);
-	while (!stopping) {
-		woken = false;
-		pthread_mutex_unlock(&mu);
-		if (!db && !(db = db_open(s->cfg->db)))
-			log_warn("scheduler: cannot open the database; jobs wait");
-		if (db)
-			pass(s, db);
-		pthread_mutex_lock(&mu);
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += poll_s;
-		while (!stopping && !woken && pthread_cond_timedwait(&cond, &mu, &ts) != ETIMEDOUT)
-			;
-	}
-	pthread_mutex_unlock(&mu);
-	db_close(db);
-	return NULL;
+	} while (claimed == THREAD_BATCH && !ticker_stopping(t));
 }
 
 struct scheduler *scheduler_start(const struct config *cfg, const struct tmpl_set *tmpl, const struct i18n *i18n)
@@ -296,35 +253,9 @@ struct scheduler *scheduler_start(const struct config *cfg, const struct tmpl_se
 	struct scheduler *s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
-	s->cfg = cfg;
-	s->tmpl = tmpl;
-	s->i18n = i18n;
-	pthread_mutex_lock(&mu);
-	bool busy = active;
-	if (!busy) {
-		if (!cond_ready) {
-			pthread_condattr_t ca;
-			pthread_condattr_init(&ca);
-			pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-			pthread_cond_init(&cond, &ca);
-			pthread_condattr_destroy(&ca);
-			cond_ready = true;
-		}
-		active = true;
-		stopping = false;
-		woken = false;
-	}
-	pthread_mutex_unlock(&mu);
-	if (busy) {
-		error("scheduler: one is already running");
-		free(s);
-		return NULL;
-	}
-	if (pthread_create(&s->thread, NULL, loop, s)) {
+	*s = (struct scheduler){ .cfg = cfg, .tmpl = tmpl, .i18n = i18n };
+	if (!(s->ticker = ticker_start(cfg->scheduler_poll_s, pass, s))) {
 		error("scheduler: cannot start the thread");
-		pthread_mutex_lock(&mu);
-		active = false;
-		pthread_mutex_unlock(&mu);
 		free(s);
 		return NULL;
 	}
@@ -335,14 +266,7 @@ void scheduler_stop(struct scheduler *s)
 {
 	if (!s)
 		return;
-	pthread_mutex_lock(&mu);
-	stopping = true;
-	pthread_cond_signal(&cond);
-	pthread_mutex_unlock(&mu);
-	pthread_join(s->thread, NULL);
-	pthread_mutex_lock(&mu);
-	active = false;
-	stopping = false;
-	pthread_mutex_unlock(&mu);
+	ticker_stop(s->ticker); /* the thread is gone: its connection can be closed here */
+	db_close(s->db);
 	free(s);
 }

@@ -53,17 +53,13 @@ int jobs_run_due(const struct mail_env *e, int max);
  * tests. Jobs of kinds not in `kinds` are "unknown". */
 int jobs_run_due_kinds(const struct mail_env *e, int max, const struct job_kind *kinds);
 
-/* The thread of `ovi serve` that runs jobs_run_due() every poll_s seconds
- * (cfg->scheduler_poll_s) with its own database connection (cfg->db) and
- * now = clock_now(), and whenever scheduler_wake() is called. cfg, tmpl
- * and i18n must outlive it. One per process: NULL when one runs already
- * or the thread cannot start. scheduler_stop() lets a job under way
- * finish; NULL is fine. */
+/* The thread of `ovi serve` (core/ticker.h) that runs every due job at
+ * start and then every cfg->scheduler_poll_s seconds, with its own
+ * database connection (cfg->db) and now = clock_now(). cfg, tmpl and i18n
+ * must outlive it. NULL when the thread cannot start. scheduler_stop()
+ * lets a job under way finish; NULL is fine. */
 struct scheduler;
 struct scheduler *scheduler_start(const struct config *cfg, const struct tmpl_set *tmpl, const struct i18n *i18n);
 void scheduler_stop(struct scheduler *s);
-/* Run a pass now (no-op when none runs). Safe from any thread; call it
- * after the commit that added a due job. */
-void scheduler_wake(void);
 
 #endif

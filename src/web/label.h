@@ -13,4 +13,9 @@ struct label {
  * NULL. */
 const char *label_text(const struct ctx *c, const struct label *t, const char *code);
 
+/* Who caused a change, as the history tables store it: person,
+ * participant, door_opener, contact, system, or staff:<id> (shown with the
+ * staff member's e-mail). Other values are shown as they are. */
+const char *label_actor(struct ctx *c, const char *actor);
+
 #endif

@@ -199,26 +199,6 @@ static bool blank(const char *s)
 	return true;
 }
 
-/* Who did it: participant, door_opener, staff:<id> (shown by e-mail), system. */
-static const char *actor_label(struct ctx *c, const char *actor)
-{
-	if (!actor || !*actor)
-		return "";
-	if (!strcmp(actor, "participant"))
-		return ctx_tr(c, "Participant");
-	if (!strcmp(actor, "door_opener"))
-		return ctx_tr(c, "Door opener");
-	if (!strcmp(actor, "system"))
-		return ctx_tr(c, "The system");
-	int64_t id;
-	if (!strncmp(actor, "staff:", 6) && member_parse_id(actor + 6, &id)) {
-		char email[256];
-		if (staff_email(c->db, id, email, sizeof(email)) == 0)
-			return arena_printf(c->a, "%s (%s)", ctx_tr(c, "Staff"), email);
-		return ctx_tr(c, "Staff");
-	}
-	return actor;
-}
 
 /* A side's answer: its "did you meet?" answer when it gave one, else
  * whether it accepted the current time. */
@@ -635,7 +615,7 @@ static struct tval *history_tv(struct ctx *c, int64_t id, bool notes)
 			if (to && *to)
 				tv_set_str(e, "to", LABEL(c, state_labels, to));
 			const char *kind = db_col_text(st, 1);
-			tv_set_str(e, "actor", actor_label(c, db_col_text(st, 4)));
+			tv_set_str(e, "actor", label_actor(c, db_col_text(st, 4)));
 			tv_set_str(e, "reason", event_reason(c, kind ? kind : "", db_col_text(st, 5)));
 			/* A resent e-mail's note is the side it went to. */
 			const char *note = db_col_text(st, 6);
@@ -774,7 +754,7 @@ static bool render_match(struct ctx *c, int64_t id, const struct typed *t)
 	/* Lookups that need statements of their own, after the match's. */
 	tv_set_str(m, "languages", language_names(c, langs));
 	if (ended_by && *ended_by)
-		tv_set_str(m, "ended_by", actor_label(c, ended_by));
+		tv_set_str(m, "ended_by", label_actor(c, ended_by));
 	if (proposal > 0) {
 		int64_t run = db_int(c->db, 0, "SELECT run_id FROM match_proposals WHERE id = ?", "i", proposal);
 		if (run > 0) {
@@ -788,7 +768,7 @@ static bool render_match(struct ctx *c, int64_t id, const struct typed *t)
 		tv_set_str(m, "via_href", arena_printf(c->a, "%s/%lld", base(c), (long long)via));
 	}
 	if (created_by > 0)
-		tv_set_str(m, "created_by", actor_label(c, arena_printf(c->a, "staff:%lld", (long long)created_by)));
+		tv_set_str(m, "created_by", label_actor(c, arena_printf(c->a, "staff:%lld", (long long)created_by)));
 	tv_set(d, "match", m);
 	tv_set(d, "history", history_tv(c, id, false));
 	tv_set(d, "notes", history_tv(c, id, true));

@@ -605,19 +605,24 @@ struct link {
 	struct meet m;
 };
 
-/* Why a link cannot be used; the way on is the member area. */
-static void link_refused(struct ctx *c, const char *problem)
+void meet_link_refused(struct ctx *c, const char *problem, bool sharing)
 {
-	c->resp->status = !strcmp(problem, "expired") || !strcmp(problem, "used") ? 410
-			  : !strcmp(problem, "person")                              ? 403
-										    : 404;
+	c->resp->status = !strcmp(problem, "expired") || !strcmp(problem, "used")  ? 410
+			  : !strcmp(problem, "person") || !strcmp(problem, "side") ? 403
+										   : 404;
 	page_render_prepare(c);
 	tv_set_str(c->data, "problem", problem);
+	tv_set_bool(c->data, "sharing", sharing);
 	tv_set_int(c->data, "link_days", (long long)c->app->cfg.match_link_days);
 	page_render(c, "meet_link_bad", "meet-link-bad");
 }
 
-static const char *token_problem(enum token_state st)
+static void link_refused(struct ctx *c, const char *problem)
+{
+	meet_link_refused(c, problem, false);
+}
+
+const char *meet_token_problem(enum token_state st)
 {
 	switch (st) {
 	case TOKEN_OK:
@@ -652,7 +657,7 @@ static bool link_open(struct ctx *c, struct link *l)
 	int64_t person = 0;
 	enum token_state st = matches_link_peek(c->db, l->token, l->id, c->now, &side, &person);
 	if (st != TOKEN_OK) {
-		link_refused(c, token_problem(st));
+		link_refused(c, meet_token_problem(st));
 		return false;
 	}
 	if (c->person_id > 0 && c->person_id != person) {
@@ -737,7 +742,7 @@ static void link_post(struct ctx *c)
 	enum token_state st = matches_link_use(c->db, l.token, l.id, c->now, &side, &person);
 	if (st != TOKEN_OK || side != l.m.side) {
 		db_rollback(c->db);
-		link_refused(c, st == TOKEN_OK ? "wrong" : token_problem(st));
+		link_refused(c, st == TOKEN_OK ? "wrong" : meet_token_problem(st));
 		return;
 	}
 	int r = run_domain(c, &l.m, &a);

@@ -14,6 +14,7 @@
 #include "domain/registration.h"
 #include "domain/staff.h"
 #include "web/doortree.h"
+#include "web/label.h"
 #include "web/matches.h"
 #include "web/member.h"
 #include "web/routes.h"
@@ -441,21 +442,6 @@ static const char *mode_label(const char *m)
 	return m;
 }
 
-static const char *actor_label(struct ctx *c, const char *actor)
-{
-	if (!strcmp(actor, "person"))
-		return ctx_tr(c, "The person");
-	if (!strcmp(actor, "system"))
-		return ctx_tr(c, "The system");
-	int64_t id;
-	if (!strncmp(actor, "staff:", 6) && member_parse_id(actor + 6, &id)) {
-		char email[256];
-		if (staff_email(c->db, id, email, sizeof(email)) == 0)
-			return arena_printf(c->a, "%s (%s)", ctx_tr(c, "Staff"), email);
-		return ctx_tr(c, "Staff");
-	}
-	return actor;
-}
 
 static void set_opt_int(struct tval *m, const char *key, struct db_stmt *st, int col)
 {
@@ -537,7 +523,7 @@ static struct tval *events_tv(struct ctx *c, int64_t reg)
 			const char *from = db_col_text(st, 1);
 			tv_set_str(e, "from", from && *from ? member_status_name(c, from) : "");
 			tv_set_str(e, "to", member_status_name(c, db_col_text(st, 2)));
-			tv_set_str(e, "actor", actor_label(c, db_col_text(st, 3)));
+			tv_set_str(e, "actor", label_actor(c, db_col_text(st, 3)));
 			tv_set_str(e, "reason", db_col_text(st, 4));
 			tv_push(list, e);
 		}

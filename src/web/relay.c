@@ -30,6 +30,7 @@
 #include "domain/relay.h"
 #include "web/label.h"
 #include "web/mail.h"
+#include "web/meet.h"
 #include "web/member.h"
 #include "web/routes.h"
 
@@ -196,33 +197,11 @@ static int load_share(struct ctx *c, struct share *s)
 	return 0;
 }
 
-/* Why a door opener's e-mail link to share contacts cannot be used. */
+/* Why a door opener's e-mail link to share contacts cannot be used: the
+ * match links' page, in its sharing wording. */
 static void share_refused(struct ctx *c, const char *problem)
 {
-	c->resp->status = !strcmp(problem, "expired") || !strcmp(problem, "used") ? 410
-			  : !strcmp(problem, "person") || !strcmp(problem, "side") ? 403
-										   : 404;
-	page_render_prepare(c);
-	tv_set_str(c->data, "problem", problem);
-	tv_set_int(c->data, "link_days", (long long)c->app->cfg.match_link_days);
-	page_render(c, "relay_share_bad", "relay-share-bad");
-}
-
-static const char *token_problem(enum token_state st)
-{
-	switch (st) {
-	case TOKEN_OK:
-		return NULL;
-	case TOKEN_EXPIRED:
-		return "expired";
-	case TOKEN_USED:
-		return "used";
-	case TOKEN_WRONG:
-		return "wrong";
-	case TOKEN_UNKNOWN:
-		break;
-	}
-	return "unknown";
+	meet_link_refused(c, problem, true);
 }
 
 /* The e-mail link in the path, peeked: true with *s; else a page was sent. */
@@ -237,7 +216,7 @@ static bool link_open(struct ctx *c, struct share *s)
 	int64_t person = 0;
 	enum token_state st = matches_link_peek(c->db, s->token, s->id, c->now, &side, &person);
 	if (st != TOKEN_OK) {
-		share_refused(c, token_problem(st));
+		share_refused(c, meet_token_problem(st));
 		return false;
 	}
 	if (side != SIDE_DOOR_OPENER) {
@@ -615,7 +594,7 @@ static void send_contacts(struct ctx *c, struct share *s, struct cform *cf, int 
 		enum token_state st = matches_link_use(c->db, s->token, s->id, c->now, &side, &person);
 		if (st != TOKEN_OK || side != SIDE_DOOR_OPENER) {
 			db_rollback(c->db);
-			share_refused(c, st != TOKEN_OK ? token_problem(st) : "side");
+			share_refused(c, st != TOKEN_OK ? meet_token_problem(st) : "side");
 			return;
 		}
 	}
