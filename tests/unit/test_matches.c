@@ -20,15 +20,14 @@
 #include "domain/matches.h"
 #include "domain/matching.h"
 #include "domain/scheduler.h"
-#include "testdb.h"
+#include "testenv.h"
 #include "tmpl/tmpl.h"
 
 static char dir[] = "/tmp/ovi-matches-XXXXXX";
 static struct db *db;
-static struct tmpl_set *tmpl;
 static struct config cfg;
-static struct arena *arena;
 static struct mail_env env;
+static struct testenv te; /* db, env and cfg above are its, for short */
 
 enum { DAY = 24 * 3600 };
 static const int64_t T0 = 1795000000; /* a Tuesday in November 2026 */
@@ -124,34 +123,18 @@ static struct pair make_match(const char *tag)
 static int setup(void **state)
 {
 	(void)state;
-	setenv("TZ", "Europe/Helsinki", 1);
-	tzset();
-	token_init();
-	db = testdb_open(dir);
-	assert_non_null(db);
-	assert_int_equal(db_run(db, "INSERT INTO staff (id, email, password_hash, created_at) VALUES (1, 's@example.org',"
-				    " 'x', 1)", ""),
-			 0);
-	struct buf err = BUF_INIT(16384);
-	tmpl = tmpl_load_dir("templates", &err);
-	if (!tmpl)
-		fprintf(stderr, "%s", buf_str(&err));
-	buf_free(&err);
-	assert_non_null(tmpl);
-	unsetenv("OVI_CONFIG");
-	assert_int_equal(config_load(&cfg, NULL), 0);
-	snprintf(cfg.base_url, sizeof(cfg.base_url), "https://ovi.example.org");
-	arena = arena_new(32 << 20);
-	env = (struct mail_env){ .db = db, .tmpl = tmpl, .i18n = NULL, .cfg = &cfg, .a = arena, .now = T0 };
+	assert_int_equal(testenv_open(&te, dir, T0), 0);
+	db = te.db;
+	env = te.env;
+	cfg = te.cfg;
+	env.cfg = &cfg;
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	arena_free(arena);
-	tmpl_free(tmpl);
-	return testdb_close(db, dir);
+	return testenv_close(&te, dir);
 }
 
 static void test_create_introduces_both(void **state)

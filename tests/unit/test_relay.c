@@ -24,15 +24,14 @@
 #include "domain/registration.h"
 #include "domain/relay.h"
 #include "domain/scheduler.h"
-#include "testdb.h"
+#include "testenv.h"
 #include "tmpl/tmpl.h"
 
 static char dir[] = "/tmp/ovi-relay-XXXXXX";
 static struct db *db;
-static struct tmpl_set *tmpl;
 static struct config cfg;
-static struct arena *arena;
 static struct mail_env env;
+static struct testenv te; /* db, env and cfg above are its, for short */
 
 enum { DAY = 24 * 3600 };
 static const int64_t T0 = 1795000000; /* a Tuesday in November 2026 */
@@ -154,34 +153,18 @@ static int64_t contact_reg(const char *email, const char *status)
 static int setup(void **state)
 {
 	(void)state;
-	setenv("TZ", "Europe/Helsinki", 1);
-	tzset();
-	token_init();
-	db = testdb_open(dir);
-	assert_non_null(db);
-	assert_int_equal(db_run(db, "INSERT INTO staff (id, email, password_hash, created_at) VALUES (1, 's@example.org',"
-				    " 'x', 1)", ""),
-			 0);
-	struct buf err = BUF_INIT(16384);
-	tmpl = tmpl_load_dir("templates", &err);
-	if (!tmpl)
-		fprintf(stderr, "%s", buf_str(&err));
-	buf_free(&err);
-	assert_non_null(tmpl);
-	unsetenv("OVI_CONFIG");
-	assert_int_equal(config_load(&cfg, NULL), 0);
-	snprintf(cfg.base_url, sizeof(cfg.base_url), "https://ovi.example.org");
-	arena = arena_new(32 << 20);
-	env = (struct mail_env){ .db = db, .tmpl = tmpl, .i18n = NULL, .cfg = &cfg, .a = arena, .now = T0 };
+	assert_int_equal(testenv_open(&te, dir, T0), 0);
+	db = te.db;
+	env = te.env;
+	cfg = te.cfg;
+	env.cfg = &cfg;
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	arena_free(arena);
-	tmpl_free(tmpl);
-	return testdb_close(db, dir);
+	return testenv_close(&te, dir);
 }
 
 static void test_share(void **state)
@@ -378,7 +361,7 @@ static void test_links(void **state)
 	assert_int_equal(relay_link_peek(db, tok, now, &id), TOKEN_USED);
 	/* The details for the registration form. */
 	struct relay_contact rc;
-	assert_int_equal(relay_contact_get(db, arena, ids[0], &rc), 0);
+	assert_int_equal(relay_contact_get(db, te.arena, ids[0], &rc), 0);
 	assert_string_equal(rc.name, "Hal Ho");
 	assert_string_equal(rc.email, "hal@example.com");
 	assert_string_equal(rc.phone, "+358 40 123 4567");
@@ -593,7 +576,7 @@ static void test_tree_and_figures(void **state)
 	assert_int_equal(TX(matches_met_answer(&after, m, SIDE_DOOR_OPENER, "met", 0)), 0);
 
 	struct relay_tree t;
-	assert_int_equal(relay_tree(db, arena, x.p_person, "en", &t), 0);
+	assert_int_equal(relay_tree(db, te.arena, x.p_person, "en", &t), 0);
 	assert_int_equal(t.n, 3);
 	assert_int_equal(t.depth, 2);
 	assert_int_equal(t.nodes[0].match_id, x.match);
@@ -615,7 +598,7 @@ static void test_tree_and_figures(void **state)
 	assert_string_equal(t.nodes[2].field, "Nursing");
 	assert_string_equal(t.nodes[2].state, "introduced");
 	/* Nobody else's doors. */
-	assert_int_equal(relay_tree(db, arena, x.o_person, "en", &t), 0);
+	assert_int_equal(relay_tree(db, te.arena, x.o_person, "en", &t), 0);
 	assert_int_equal(t.n, 0);
 	assert_int_equal(t.depth, 0);
 
