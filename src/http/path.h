@@ -19,4 +19,8 @@ char *path_decode(struct arena *a, const char *p, size_t n);
  * "/sv/x", not "/svx")? Returns the rest ("" or "/x...") or NULL. */
 const char *path_strip_prefix(const char *path, const char *prefix);
 
+/* s percent-encoded for a query string value (RFC 3986 unreserved
+ * characters kept, everything else %XX), in the arena; "" when it is full. */
+const char *path_query_encode(struct arena *a, const char *s);
+
 #endif

@@ -147,6 +147,14 @@ const char *ctx_cookie(const struct ctx *c, const char *name)
 	return full ? form_get(&c->req->cookies, full) : NULL;
 }
 
+bool ctx_need_staff(struct ctx *c)
+{
+	if (c->staff_id > 0)
+		return true;
+	http_redirect(c->resp, 303, arena_printf(c->a, "/%s/admin", lang_codes[c->lang]));
+	return false;
+}
+
 const char *ctx_field(const struct ctx *c, const char *name)
 {
 	const char *v = form_get(&c->req->body_form, name);

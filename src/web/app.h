@@ -71,6 +71,9 @@ void page_error(struct ctx *c, int status);
  * 0 deletes it. Names get the __Host- prefix under https. */
 void ctx_set_cookie(struct ctx *c, const char *name, const char *value, long max_age);
 const char *ctx_cookie(const struct ctx *c, const char *name);
+/* Staff pages: true when a staff member is logged in; else the answer
+ * becomes a redirect to the staff login and the handler must return. */
+bool ctx_need_staff(struct ctx *c);
 /* The submitted value of a form field (POST body), or "". */
 const char *ctx_field(const struct ctx *c, const char *name);
 

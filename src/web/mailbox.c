@@ -57,14 +57,6 @@ static bool known_status(const char *s)
 }
 
 /* Staff only: others go to the login page. */
-static bool staff_only(struct ctx *c)
-{
-	if (c->staff_id > 0)
-		return true;
-	http_redirect(c->resp, 303, arena_printf(c->a, "/%s/admin", lang_codes[c->lang]));
-	return false;
-}
-
 /* A Unix time in the page's language (UTC), or NULL for 0/NULL. */
 static const char *when(struct ctx *c, struct db_stmt *st, int col)
 {
@@ -175,7 +167,7 @@ static void render_list(struct ctx *c, const char *error_msg)
 
 static void outbox_list(struct ctx *c)
 {
-	if (staff_only(c))
+	if (ctx_need_staff(c))
 		render_list(c, NULL);
 }
 
@@ -203,7 +195,7 @@ static const char *headers_of(struct ctx *c, const struct mime_msg *mm)
 
 static void outbox_message(struct ctx *c)
 {
-	if (!staff_only(c))
+	if (!ctx_need_staff(c))
 		return;
 	int64_t id = parse_id(route_param(&c->m, "id"));
 	struct db_stmt *st = id > 0 ? db_prepare(c->db, "SELECT status, kind, mail_lang, person_id, to_name, to_email,"
@@ -277,7 +269,7 @@ static void outbox_message(struct ctx *c)
 
 static void outbox_test(struct ctx *c)
 {
-	if (!staff_only(c))
+	if (!ctx_need_staff(c))
 		return;
 	const char *lang = lang_codes[c->lang];
 	struct tval *d = tv_map(c->a);
@@ -314,7 +306,7 @@ static void outbox_test(struct ctx *c)
 
 static void outbox_retry(struct ctx *c)
 {
-	if (!staff_only(c))
+	if (!ctx_need_staff(c))
 		return;
 	int64_t id = parse_id(route_param(&c->m, "id"));
 	if (id < 0 || db_int(c->db, 0, "SELECT COUNT(*) FROM outbox WHERE id = ?", "i", id) != 1) {

@@ -19,6 +19,7 @@
 #include "domain/refdata.h"
 #include "domain/staff.h"
 #include "mail/sender.h"
+#include "http/path.h"
 #include "web/doortree.h"
 #include "web/label.h"
 #include "web/mail.h"
@@ -158,14 +159,6 @@ static bool state_ended(const char *s)
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static bool need_staff(struct ctx *c)
-{
-	if (c->staff_id > 0)
-		return true;
-	http_redirect(c->resp, 303, arena_printf(c->a, "/%s/admin", lang_codes[c->lang]));
-	return false;
-}
-
 static const char *base(struct ctx *c)
 {
 	return arena_printf(c->a, "/%s/admin/matches", lang_codes[c->lang]);
@@ -270,23 +263,6 @@ static void add_error(struct ctx *c, struct tval *errors, const char *field, con
 	tv_push(errors, e);
 }
 
-/* A value for a query string (RFC 3986 unreserved characters kept). */
-static void url_encode(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-		    ch == '.' || ch == '_' || ch == '~') {
-			buf_addc(b, (char)ch);
-		} else {
-			buf_addc(b, '%');
-			buf_addc(b, hex[ch >> 4]);
-			buf_addc(b, hex[ch & 15]);
-		}
-	}
-}
-
 /* ---- the board ------------------------------------------------------------ */
 
 struct filter {
@@ -308,7 +284,7 @@ static const char *board_href(struct ctx *c, const struct filter *f, long page)
 		sep = '&';
 		buf_adds(&b, names[i]);
 		buf_addc(&b, '=');
-		url_encode(&b, vals[i]);
+		buf_adds(&b, path_query_encode(c->a, vals[i]));
 	}
 	if (page > 1)
 		buf_printf(&b, "%cpage=%ld", sep, page);
@@ -378,7 +354,7 @@ static const char BOARD_FROM[] =
 
 static void board(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	page_render_prepare(c);
 	struct filter f = { query(c, "state"), query(c, "origin"), query(c, "q") };
@@ -826,7 +802,7 @@ static bool param_id(struct ctx *c, const char *name, int64_t *id)
 
 static void match_page(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	int64_t id;
 	if (!param_id(c, "id", &id) || !render_match(c, id, NULL))
@@ -837,7 +813,7 @@ enum match_action { ACT_CANCEL, ACT_BACK, ACT_RESEND, ACT_NOTE };
 
 static void match_action(struct ctx *c, enum match_action what)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	int64_t id;
 	if (!param_id(c, "id", &id) || db_int(c->db, 0, "SELECT COUNT(*) FROM matches WHERE id = ?", "i", id) != 1) {
@@ -1046,7 +1022,7 @@ static void render_new(struct ctx *c, int64_t participant, int64_t opener, const
 
 static void new_form(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	int64_t p = 0;
 	if (!member_parse_id(query(c, "participant"), &p))
@@ -1056,7 +1032,7 @@ static void new_form(struct ctx *c)
 
 static void new_create(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	const char *ps = ctx_field(c, "participant"), *ds = ctx_field(c, "door_opener"), *reason = ctx_field(c, "reason");
 	int64_t p = 0, d = 0;

@@ -23,14 +23,6 @@
 enum { ROWS_MAX = 500, RUNS_MAX = 200 }; /* rows a page shows (the arena has 8 MB) */
 enum { PUBLISH_MAX = 200 };               /* proposal ids one publish form sends (the form parser's limit) */
 
-static bool need_staff(struct ctx *c)
-{
-	if (c->staff_id > 0)
-		return true;
-	http_redirect(c->resp, 303, arena_printf(c->a, "/%s/admin", lang_codes[c->lang]));
-	return false;
-}
-
 static const char *base(struct ctx *c)
 {
 	return arena_printf(c->a, "/%s/admin/matching", lang_codes[c->lang]);
@@ -148,7 +140,7 @@ static struct tval *exclusions_tv(struct ctx *c)
 
 static void matching_home(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	page_render_prepare(c);
 	struct tval *runs = tv_list(c->a);
@@ -238,7 +230,7 @@ static void new_run(struct ctx *c, int64_t after)
 
 static void matching_dry_run(struct ctx *c)
 {
-	if (need_staff(c))
+	if (ctx_need_staff(c))
 		new_run(c, 0);
 }
 
@@ -443,7 +435,7 @@ static void render_run(struct ctx *c, int64_t id, const char *error)
 
 static void matching_run_page(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	int64_t id;
 	if (!param_id(c, "id", &id)) {
@@ -455,7 +447,7 @@ static void matching_run_page(struct ctx *c)
 
 static void matching_rerun(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	int64_t id;
 	if (!param_id(c, "id", &id) || db_int(c->db, 0, "SELECT COUNT(*) FROM match_runs WHERE id = ?", "i", id) != 1) {
@@ -467,7 +459,7 @@ static void matching_rerun(struct ctx *c)
 
 static void matching_discard_run(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	int64_t id;
 	if (!param_id(c, "id", &id)) {
@@ -499,7 +491,7 @@ enum pair_action { PAIR_PIN, PAIR_UNPIN, PAIR_EXCLUDE };
 
 static void proposal_action(struct ctx *c, enum pair_action what)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	int64_t run_id, pid;
 	if (!param_id(c, "id", &run_id) || !param_id(c, "pid", &pid)) {
@@ -552,7 +544,7 @@ static void matching_exclude_pair(struct ctx *c) { proposal_action(c, PAIR_EXCLU
 
 static void matching_remove_pin(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	int64_t p;
 	if (!param_id(c, "reg", &p)) {
@@ -574,7 +566,7 @@ static void matching_remove_pin(struct ctx *c)
 
 static void matching_remove_exclusion(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	int64_t p, d;
 	if (!param_id(c, "p", &p) || !param_id(c, "d", &d)) {
@@ -596,7 +588,7 @@ static void matching_remove_exclusion(struct ctx *c)
 /* Publish the chosen proposals (`p`, repeated) or all (`all=1`). */
 static void matching_publish_proposals(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	int64_t id;
 	if (!param_id(c, "id", &id) || db_int(c->db, 0, "SELECT COUNT(*) FROM match_runs WHERE id = ?", "i", id) != 1) {

@@ -13,6 +13,7 @@
 #include "domain/refdata.h"
 #include "domain/registration.h"
 #include "domain/staff.h"
+#include "http/path.h"
 #include "web/doortree.h"
 #include "web/label.h"
 #include "web/matches.h"
@@ -20,14 +21,6 @@
 #include "web/routes.h"
 
 enum { PAGE_SIZE = 50, PAGE_MAX = 100000, PARAMS_MAX = 24 };
-
-static bool need_staff(struct ctx *c)
-{
-	if (c->staff_id > 0)
-		return true;
-	http_redirect(c->resp, 303, arena_printf(c->a, "/%s/admin", lang_codes[c->lang]));
-	return false;
-}
 
 static const char *query(const struct ctx *c, const char *name)
 {
@@ -126,23 +119,6 @@ static bool parse_day(const char *s, int days_after, int64_t *out)
 	return true;
 }
 
-/* A value for a query string (RFC 3986 unreserved characters kept). */
-static void url_encode(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-		    ch == '.' || ch == '_' || ch == '~') {
-			buf_addc(b, (char)ch);
-		} else {
-			buf_addc(b, '%');
-			buf_addc(b, hex[ch >> 4]);
-			buf_addc(b, hex[ch & 15]);
-		}
-	}
-}
-
 /* The filters of the form, by query-string name. */
 static const char *const filter_names[] = { "q", "role", "status", "sector", "region", "municipality",
 					    "language", "from", "to" };
@@ -158,7 +134,7 @@ static const char *page_href(struct ctx *c, const char *const *vals, long page)
 			continue;
 		buf_adds(&b, filter_names[i]);
 		buf_addc(&b, '=');
-		url_encode(&b, vals[i]);
+		buf_adds(&b, path_query_encode(c->a, vals[i]));
 		buf_addc(&b, '&');
 	}
 	buf_printf(&b, "page=%ld", page);
@@ -264,7 +240,7 @@ static void add_error(struct ctx *c, struct tval *errors, const char *field, con
 
 static void people_list(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	page_render_prepare(c);
 	const char *vals[NFILTERS];
@@ -636,7 +612,7 @@ static struct tval *emails_tv(struct ctx *c, int64_t id)
 
 static void person_page(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	int64_t id;
 	if (!member_parse_id(route_param(&c->m, "id"), &id)) {

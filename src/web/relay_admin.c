@@ -22,14 +22,6 @@ enum {
 	LINK_MAX = 1024,       /* a contact's personal link */
 };
 
-static bool need_staff(struct ctx *c)
-{
-	if (c->staff_id > 0)
-		return true;
-	http_redirect(c->resp, 303, arena_printf(c->a, "/%s/admin", lang_codes[c->lang]));
-	return false;
-}
-
 static const char *person_href(struct ctx *c, int64_t person_id)
 {
 	return arena_printf(c->a, "/%s/admin/people/%lld", lang_codes[c->lang], (long long)person_id);
@@ -137,7 +129,7 @@ static struct tval *needs_help_tv(struct ctx *c)
 
 static void relay_page(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	struct relay_figures f;
 	memset(&f, 0, sizeof(f));
@@ -341,7 +333,7 @@ static bool form_start(struct ctx *c, int64_t *id, int *room)
 
 static void contacts_form(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	int64_t id;
 	int room;
@@ -360,7 +352,7 @@ static void add_error(struct ctx *c, struct tval *errors, int i, enum relay_fiel
 
 static void contacts_post(struct ctx *c)
 {
-	if (!need_staff(c))
+	if (!ctx_need_staff(c))
 		return;
 	int64_t id;
 	int room;

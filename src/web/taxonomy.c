@@ -11,6 +11,7 @@
 #include "domain/refdata.h"
 #include "domain/staff.h"
 #include "http/form.h"
+#include "http/path.h"
 #include "web/app.h"
 #include "web/routes.h"
 
@@ -35,36 +36,6 @@ static const char *kind_label(const char *kind)
 }
 
 /* Staff only: anybody else goes to the staff login. */
-static bool staff_only(struct ctx *c)
-{
-	if (c->staff_id > 0)
-		return true;
-	http_redirect(c->resp, 303, arena_printf(c->a, "/%s/admin", lang_codes[c->lang]));
-	return false;
-}
-
-/* s percent-encoded for a query string, from the arena. */
-static const char *url_part(struct arena *a, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = strlen(s);
-	char *out = arena_alloc(a, 3 * n + 1), *o = out;
-	if (!out)
-		return "";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-			*o++ = (char)*p;
-		} else {
-			*o++ = '%';
-			*o++ = hex[*p >> 4];
-			*o++ = hex[*p & 15];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
 static const char *query_arg(const struct ctx *c, const char *name)
 {
 	const char *v = form_get(&c->req->query, name);
@@ -76,9 +47,9 @@ static const char *list_href(struct ctx *c, const char *kind, const char *q, lon
 {
 	const char *base = arena_printf(c->a, "/%s/admin/taxonomy/%s", lang_codes[c->lang], kind);
 	if (*q && page > 1)
-		return arena_printf(c->a, "%s?q=%s&page=%ld", base, url_part(c->a, q), page);
+		return arena_printf(c->a, "%s?q=%s&page=%ld", base, path_query_encode(c->a, q), page);
 	if (*q)
-		return arena_printf(c->a, "%s?q=%s", base, url_part(c->a, q));
+		return arena_printf(c->a, "%s?q=%s", base, path_query_encode(c->a, q));
 	if (page > 1)
 		return arena_printf(c->a, "%s?page=%ld", base, page);
 	return base;
@@ -94,7 +65,7 @@ static long page_arg(const char *s)
 /* GET /admin/taxonomy: the kinds, with how many entries and how many hidden. */
 static void taxonomy_index(struct ctx *c)
 {
-	if (!staff_only(c))
+	if (!ctx_need_staff(c))
 		return;
 	page_render_prepare(c);
 	struct tval *list = tv_list(c->a);
@@ -116,7 +87,7 @@ static void taxonomy_index(struct ctx *c)
 /* GET /admin/taxonomy/:kind?q=&page= : a searchable, paged table. */
 static void taxonomy_list(struct ctx *c)
 {
-	if (!staff_only(c))
+	if (!ctx_need_staff(c))
 		return;
 	const char *kind = route_param(&c->m, "kind");
 	if (!kind || !kind_label(kind)) {
@@ -141,7 +112,7 @@ static void taxonomy_list(struct ctx *c)
 		tv_set_str(r, "code", v[i].code);
 		tv_set_str(r, "name", v[i].name);
 		tv_set_str(r, "href", arena_printf(c->a, "/%s/admin/taxonomy/%s/%s", lang_codes[c->lang], kind,
-						   url_part(c->a, v[i].code)));
+						   path_query_encode(c->a, v[i].code)));
 		tv_set_bool(r, "hidden", v[i].hidden);
 		tv_set_bool(r, "retired", v[i].retired);
 		tv_set_bool(r, "renamed", v[i].custom[0] || v[i].custom[1] || v[i].custom[2]);
@@ -178,7 +149,7 @@ static void entry_page(struct ctx *c, const char *kind, const char *code, const 
 	tv_set_bool(c->data, "hidden", e->hidden);
 	tv_set_bool(c->data, "retired", e->retired);
 	tv_set_str(c->data, "action", arena_printf(c->a, "/%s/admin/taxonomy/%s/%s", lang_codes[c->lang], kind,
-						   url_part(c->a, code)));
+						   path_query_encode(c->a, code)));
 	tv_set_str(c->data, "list_href", arena_printf(c->a, "/%s/admin/taxonomy/%s", lang_codes[c->lang], kind));
 	tv_set_bool(c->data, "saved", strcmp(query_arg(c, "saved"), "1") == 0);
 	static const char *const labels[3] = { N_("Name in Swedish"), N_("Name in Finnish"), N_("Name in English") };
@@ -224,7 +195,7 @@ static const struct ref_admin_entry *route_entry(struct ctx *c, const char **kin
 /* GET /admin/taxonomy/:kind/:code */
 static void taxonomy_entry(struct ctx *c)
 {
-	if (!staff_only(c))
+	if (!ctx_need_staff(c))
 		return;
 	const char *kind, *code;
 	const struct ref_admin_entry *e = route_entry(c, &kind, &code);
@@ -236,7 +207,7 @@ static void taxonomy_entry(struct ctx *c)
  * field gives the name from the data back. */
 static void taxonomy_rename(struct ctx *c)
 {
-	if (!staff_only(c))
+	if (!ctx_need_staff(c))
 		return;
 	const char *kind, *code;
 	const struct ref_admin_entry *e = route_entry(c, &kind, &code);
@@ -291,14 +262,14 @@ static void taxonomy_rename(struct ctx *c)
 		return;
 	}
 	http_redirect(c->resp, 303, arena_printf(c->a, "/%s/admin/taxonomy/%s/%s?saved=1", lang_codes[c->lang], kind,
-						 url_part(c->a, code)));
+						 path_query_encode(c->a, code)));
 }
 
 /* POST /admin/taxonomy/:kind/:code/visibility (hidden=1 hides, 0 shows);
  * back to the list page the button was on, or to the entry. */
 static void taxonomy_visibility(struct ctx *c)
 {
-	if (!staff_only(c))
+	if (!ctx_need_staff(c))
 		return;
 	const char *kind, *code;
 	const struct ref_admin_entry *e = route_entry(c, &kind, &code);
@@ -331,7 +302,7 @@ static void taxonomy_visibility(struct ctx *c)
 	    !strpbrk(back, "\r\n\\"))
 		http_redirect(c->resp, 303, back);
 	else
-		http_redirect(c->resp, 303, arena_printf(c->a, "%s/%s?saved=1", prefix, url_part(c->a, code)));
+		http_redirect(c->resp, 303, arena_printf(c->a, "%s/%s?saved=1", prefix, path_query_encode(c->a, code)));
 }
 
 const struct route taxonomy_routes[] = {

@@ -68,12 +68,25 @@ static int teardown(void **state)
 	return 0;
 }
 
+static void query_encode(void **state)
+{
+	(void)state;
+	assert_string_equal(path_query_encode(a, "Aa0-_.~"), "Aa0-_.~");
+	assert_string_equal(path_query_encode(a, "a b&c=d/\xc3\xa4%"), "a%20b%26c%3Dd%2F%C3%A4%25");
+	assert_string_equal(path_query_encode(a, ""), "");
+	/* It decodes back to what went in. */
+	const char *e = path_query_encode(a, "x y?&\xe2\x82\xac");
+	char *path = arena_printf(a, "/%s", e);
+	assert_string_equal(path_decode(a, path, strlen(path)), "/x y?&\xe2\x82\xac");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(decodes),
 		cmocka_unit_test(rejects),
 		cmocka_unit_test(prefix),
+		cmocka_unit_test(query_encode),
 	};
 	return cmocka_run_group_tests_name("path", tests, setup, teardown);
 }
